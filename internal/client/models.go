@@ -1,0 +1,114 @@
+package client
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+)
+
+// Account is one account (an "item") as the Read API returns it. Every field
+// is a pointer or raw JSON so that a missing or null field stays distinguishable
+// from a zero value. Timestamps are kept as the strings the API sent.
+type Account struct {
+	ID                       string                 `json:"id"`
+	Name                     *string                `json:"name"`
+	Username                 *string                `json:"username"`
+	Provider                 *string                `json:"provider"`
+	VaultID                  *string                `json:"vaultId"`
+	IdekID                   *string                `json:"idekID"`
+	Permissions              json.RawMessage        `json:"permissions"`
+	Workspace                *string                `json:"workspace"`
+	MfaEnabled               *bool                  `json:"mfaEnabled"`
+	AutofillMfa              *bool                  `json:"autofillMfa"`
+	PasswordSet              *bool                  `json:"passwordSet"`
+	PasswordVisible          *bool                  `json:"passwordVisible"`
+	CreatedBy                *CreatedBy             `json:"createdBy"`
+	CreatedAt                *string                `json:"createdAt"`
+	UpdatedAt                *string                `json:"updatedAt"`
+	Role                     *string                `json:"role"`
+	AvatarURL                *string                `json:"avatar_url"`
+	Email                    *string                `json:"email"`
+	Type                     *string                `json:"type"`
+	URL                      *string                `json:"url"`
+	Domain                   *string                `json:"domain"`
+	Meta                     json.RawMessage        `json:"meta"`
+	Status                   *string                `json:"status"`
+	Phone                    *string                `json:"phone"`
+	RotatedBy                *string                `json:"rotatedBy"`
+	RotatedAt                *string                `json:"rotatedAt"`
+	SyncedAt                 *string                `json:"syncedAt"`
+	HasBackupCode            *bool                  `json:"hasBackupCode"`
+	RotatedByID              *string                `json:"rotatedById"`
+	Domains                  json.RawMessage        `json:"domains"`
+	LastLoginDate            *string                `json:"lastLoginDate"`
+	LastLoginUserName        *string                `json:"lastLoginUserName"`
+	IsEmailManaged           *bool                  `json:"isEmailManaged"`
+	IsPhoneManaged           *bool                  `json:"isPhoneManaged"`
+	OriginalEmail            *string                `json:"originalEmail"`
+	OriginalPhone            *string                `json:"originalPhone"`
+	BusinessID               *string                `json:"businessId"`
+	MfaTypes                 []string               `json:"mfaTypes"`
+	RotatedByUser            *string                `json:"rotatedByUser"`
+	HasTotpVirtualDevice     *bool                  `json:"hasTotpVirtualDevice"`
+	WorkspacePolicyResult    *WorkspacePolicyResult `json:"workspacePolicyResult"`
+	WorkspacePolicyCheckDate *string                `json:"workspacePolicyCheckDate"`
+}
+
+// WorkspacePolicyResult uses snake_case keys on the wire, unlike the rest.
+type WorkspacePolicyResult struct {
+	MfaValidation    *bool `json:"mfa_validation"`
+	PasswordRotation *bool `json:"password_rotation"`
+}
+
+// CreatedBy is the account creator, sent either as a bare id string or as a
+// user object. Raw keeps exactly what the API sent.
+type CreatedBy struct {
+	ID    *string
+	Email *string
+	Raw   json.RawMessage
+}
+
+// UnmarshalJSON accepts a string id, an object with id/email, or null.
+func (c *CreatedBy) UnmarshalJSON(data []byte) error {
+	trimmed := bytes.TrimSpace(data)
+	*c = CreatedBy{Raw: append(json.RawMessage(nil), trimmed...)}
+	switch {
+	case len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")):
+		c.Raw = nil
+		return nil
+	case trimmed[0] == '"':
+		var id string
+		if err := json.Unmarshal(trimmed, &id); err != nil {
+			return err
+		}
+		c.ID = &id
+		return nil
+	case trimmed[0] == '{':
+		var obj struct {
+			ID    *string `json:"id"`
+			Email *string `json:"email"`
+		}
+		if err := json.Unmarshal(trimmed, &obj); err != nil {
+			return err
+		}
+		c.ID, c.Email = obj.ID, obj.Email
+		return nil
+	default:
+		return fmt.Errorf("createdBy: expected a string id or an object, got %.40s", trimmed)
+	}
+}
+
+// Member is one workspace member from /v1/admin/users.
+type Member struct {
+	ID           string          `json:"id"`
+	FirstName    *string         `json:"firstName"`
+	LastName     *string         `json:"lastName"`
+	Email        *string         `json:"email"`
+	Status       *string         `json:"status"`
+	Role         *string         `json:"role"`
+	IsGuest      *bool           `json:"isGuest"`
+	CreatedAt    *string         `json:"createdAt"`
+	UpdatedAt    *string         `json:"updatedAt"`
+	LastActivity *string         `json:"lastActivity"`
+	Meta         json.RawMessage `json:"meta"`
+}
