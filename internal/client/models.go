@@ -54,6 +54,21 @@ type Account struct {
 	WorkspacePolicyCheckDate *string                `json:"workspacePolicyCheckDate"`
 }
 
+// UnmarshalJSON decodes an account with null raw fields turned into nil, so
+// that absent and null read the same.
+func (a *Account) UnmarshalJSON(data []byte) error {
+	type plain Account // without this method, so no recursion
+	if err := json.Unmarshal(data, (*plain)(a)); err != nil {
+		return err
+	}
+	a.Permissions = nilIfNull(a.Permissions)
+	a.Meta = nilIfNull(a.Meta)
+	a.Domains = nilIfNull(a.Domains)
+	return nil
+}
+
+func (a Account) itemID() string { return a.ID }
+
 // WorkspacePolicyResult uses snake_case keys on the wire, unlike the rest.
 type WorkspacePolicyResult struct {
 	MfaValidation    *bool `json:"mfa_validation"`
@@ -74,7 +89,7 @@ func (c *CreatedBy) UnmarshalJSON(data []byte) error {
 	*c = CreatedBy{Raw: append(json.RawMessage(nil), trimmed...)}
 	switch {
 	case len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")):
-		c.Raw = nil
+		*c = CreatedBy{}
 		return nil
 	case trimmed[0] == '"':
 		var id string
@@ -111,4 +126,25 @@ type Member struct {
 	UpdatedAt    *string         `json:"updatedAt"`
 	LastActivity *string         `json:"lastActivity"`
 	Meta         json.RawMessage `json:"meta"`
+}
+
+// UnmarshalJSON decodes a member with a null meta turned into nil.
+func (m *Member) UnmarshalJSON(data []byte) error {
+	type plain Member
+	if err := json.Unmarshal(data, (*plain)(m)); err != nil {
+		return err
+	}
+	m.Meta = nilIfNull(m.Meta)
+	return nil
+}
+
+func (m Member) itemID() string { return m.ID }
+
+// nilIfNull is needed because encoding/json stores a JSON null in a
+// RawMessage as the literal "null".
+func nilIfNull(raw json.RawMessage) json.RawMessage {
+	if len(raw) == 0 || bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+		return nil
+	}
+	return raw
 }

@@ -1,0 +1,186 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Logger receives the client's structured log lines. Fields never contain a
+// credential. The provider passes an implementation backed by tflog.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+	Warn(ctx context.Context, msg string, fields map[string]any)
+}
+
+// Options configure a Client. Zero values mean: no credential, no workspace,
+// PageSize DefaultPageSize, MaxRetries 0, MaxRetryWait DefaultMaxRetryWait,
+// RequestTimeout DefaultRequestTimeout, no rate limit, http.DefaultTransport,
+// no logging.
+type Options struct {
+	BaseURL           string // e.g. https://api.cerby.com; a trailing "/" or "/v1" is tolerated
+	APIKey            string // sent as X-API-Key; wins over BearerToken
+	BearerToken       string // sent as Authorization: Bearer, only without APIKey
+	Workspace         string // sent as Cerby-Workspace when not empty
+	UserAgent         string
+	PageSize          int
+	MaxRetries        int           // retries after the first attempt
+	MaxRetryWait      time.Duration // longest Retry-After honoured
+	RequestTimeout    time.Duration // per HTTP attempt
+	RequestsPerSecond float64       // 0: no client-side limit
+	HTTPClient        *http.Client  // optional; its Transport becomes the innermost layer
+	Logger            Logger        // optional
+}
+
+// Client talks to the Read API. It is safe for concurrent use; all data
+// sources of one provider instance share one Client, and so share its rate
+// limit and its 429 pause.
+type Client struct {
+	baseURL      string
+	pageSize     int
+	maxRetryWait time.Duration
+	secrets      []string // redacted from anything the server echoes back
+	http         *http.Client
+	clock        *clock    // replaced by tests so that no test really waits
+	pause        pauseGate // shared by every request: one 429 pauses them all
+	retry        *retryTransport
+}
+
+// New validates the options and builds the transport chain.
+func New(opts Options) (*Client, error) {
+	o, err := withDefaults(opts)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{
+		baseURL:      o.BaseURL,
+		pageSize:     o.PageSize,
+		maxRetryWait: o.MaxRetryWait,
+		secrets:      nonEmpty(o.APIKey, o.BearerToken),
+		clock:        realClock(),
+	}
+	c.http = &http.Client{Transport: c.transportChain(o)}
+	return c, nil
+}
+
+func withDefaults(o Options) (Options, error) {
+	if o.BaseURL == "" {
+		o.BaseURL = DefaultBaseURL
+	}
+	base, err := NormalizeBaseURL(o.BaseURL)
+	if err != nil {
+		return o, err
+	}
+	o.BaseURL = base
+	if o.PageSize == 0 {
+		o.PageSize = DefaultPageSize
+	}
+	if o.MaxRetryWait == 0 {
+		o.MaxRetryWait = DefaultMaxRetryWait
+	}
+	if o.RequestTimeout == 0 {
+		o.RequestTimeout = DefaultRequestTimeout
+	}
+	if o.Logger == nil {
+		o.Logger = nopLogger{}
+	}
+	return o, validate(o)
+}
+
+func validate(o Options) error {
+	switch {
+	case o.PageSize < 1 || o.PageSize > MaxPageSize:
+		return fmt.Errorf("page size must be between 1 and %d, got %d", MaxPageSize, o.PageSize)
+	case o.MaxRetries < 0:
+		return fmt.Errorf("max retries must be 0 or more, got %d", o.MaxRetries)
+	case o.MaxRetryWait < 0:
+		return fmt.Errorf("max retry wait must be positive, got %s", o.MaxRetryWait)
+	case o.RequestTimeout < 0:
+		return fmt.Errorf("request timeout must be positive, got %s", o.RequestTimeout)
+	case o.RequestsPerSecond < 0 || math.IsNaN(o.RequestsPerSecond) || math.IsInf(o.RequestsPerSecond, 0):
+		return fmt.Errorf("requests per second must be a finite number, 0 or more (0 turns the limit off), got %v", o.RequestsPerSecond)
+	}
+	// The values are never echoed: they are credentials.
+	if !validHeaderValue(o.APIKey) {
+		return errors.New("the API key contains spaces or control characters; set it without surrounding whitespace or line breaks")
+	}
+	if !validHeaderValue(o.BearerToken) {
+		return errors.New("the bearer token contains spaces or control characters; set it without the \"Bearer \" prefix and without line breaks")
+	}
+	if !validHeaderValue(o.Workspace) {
+		return fmt.Errorf("workspace %q contains spaces or control characters; set the workspace subdomain only", o.Workspace)
+	}
+	return nil
+}
+
+func validHeaderValue(v string) bool {
+	return !strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r == 0x7f })
+}
+
+func nonEmpty(values ...string) []string {
+	var out []string
+	for _, v := range values {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// get performs one GET through the transport chain and returns the body of a
+// 2xx answer; anything else becomes an *APIError.
+func (c *Client) get(ctx context.Context, path string, query url.Values, scope string) ([]byte, error) {
+	pathQuery := path
+	if len(query) > 0 {
+		pathQuery += "?" + query.Encode()
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.baseURL+pathQuery, nil)
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: %w", pathQuery, err)
+	}
+	ex := &exchange{}
+	resp, err := c.http.Do(req.WithContext(withExchange(ctx, ex)))
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: %w", pathQuery, unwrapURLError(err))
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body) // already buffered by the retry layer
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: %w", pathQuery, err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, &APIError{
+			Method:       http.MethodGet,
+			Path:         pathQuery,
+			StatusCode:   resp.StatusCode,
+			Message:      apiMessage(body, resp.Header.Get("Content-Type"), c.secrets),
+			RequestID:    requestID(resp.Header),
+			Attempts:     ex.attempts,
+			Scope:        scope,
+			refusedWait:  ex.refusedWait,
+			maxRetryWait: c.maxRetryWait,
+		}
+	}
+	return body, nil
+}
+
+// unwrapURLError drops net/http's `Get "<full url>":` prefix; get names the
+// request itself.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+type nopLogger struct{}
+
+func (nopLogger) Debug(context.Context, string, map[string]any) {}
+func (nopLogger) Warn(context.Context, string, map[string]any)  {}

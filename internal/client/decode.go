@@ -1,0 +1,111 @@
+package client
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// identified is an item that can be deduplicated.
+type identified interface {
+	Account | Member
+	itemID() string
+}
+
+// listKeys are the envelopes a list may come in, besides a bare array.
+var listKeys = []string{"accounts", "resources", "Resources", "data", "items"}
+
+// singleKeys wrap one account when it does not come bare.
+var singleKeys = []string{"data", "account"}
+
+// decodeList reads a page of items; total is nil when the server sent none.
+func decodeList[T identified](endpoint string, body []byte) (items []T, total *int, err error) {
+	text, err := jsonBody(endpoint, body)
+	if err != nil {
+		return nil, nil, err
+	}
+	list := text
+	if text[0] == '{' {
+		var envelope map[string]json.RawMessage
+		if err := json.Unmarshal(text, &envelope); err != nil {
+			return nil, nil, fmt.Errorf("%s: decoding the response: %w", endpoint, err)
+		}
+		key, found := firstKey(envelope, listKeys)
+		if !found {
+			return nil, nil, fmt.Errorf("%s: the response is not a list: expected a JSON array or an object with one of the keys %s", endpoint, strings.Join(listKeys, ", "))
+		}
+		list, total = envelope[key], totalResults(envelope["totalResults"])
+	}
+	if err := json.Unmarshal(list, &items); err != nil {
+		return nil, nil, fmt.Errorf("%s: decoding the list of items: %w", endpoint, err)
+	}
+	for i, item := range items {
+		if item.itemID() == "" {
+			return nil, nil, fmt.Errorf("%s: item %d of the response has no id, so it cannot be told apart from the others", endpoint, i+1)
+		}
+	}
+	return items, total, nil
+}
+
+// decodeAccount reads one account, bare or under a data/account key.
+func decodeAccount(endpoint string, body []byte) (*Account, error) {
+	text, err := jsonBody(endpoint, body)
+	if err != nil {
+		return nil, err
+	}
+	var envelope map[string]json.RawMessage
+	if err := json.Unmarshal(text, &envelope); err != nil {
+		return nil, fmt.Errorf("%s: the response is not an account object: %w", endpoint, err)
+	}
+	if _, bare := envelope["id"]; !bare {
+		key, found := firstKey(envelope, singleKeys)
+		if !found {
+			return nil, fmt.Errorf("%s: the response is not an account: expected an object with an id, or one under the key %s", endpoint, strings.Join(singleKeys, " or "))
+		}
+		text = envelope[key]
+	}
+	var account Account
+	if err := json.Unmarshal(text, &account); err != nil {
+		return nil, fmt.Errorf("%s: decoding the account: %w", endpoint, err)
+	}
+	if account.ID == "" {
+		return nil, fmt.Errorf("%s: the account in the response has no id", endpoint)
+	}
+	return &account, nil
+}
+
+// jsonBody rejects a body that is not JSON with an error saying what it is.
+func jsonBody(endpoint string, body []byte) ([]byte, error) {
+	text := bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\uFEFF")))
+	switch {
+	case len(text) == 0:
+		return nil, fmt.Errorf("%s: the response body is empty, expected JSON", endpoint)
+	case !json.Valid(text) && looksLikeHTML("", text):
+		return nil, fmt.Errorf("%s: the response is an HTML page, not JSON (probably from a proxy, or the base URL is not the Read API)", endpoint)
+	case !json.Valid(text):
+		return nil, fmt.Errorf("%s: the response is not valid JSON (it starts with %q)", endpoint, truncate(cleanText(string(text)), 40))
+	}
+	return text, nil
+}
+
+func firstKey(envelope map[string]json.RawMessage, keys []string) (string, bool) {
+	for _, key := range keys {
+		if _, ok := envelope[key]; ok {
+			return key, true
+		}
+	}
+	return "", false
+}
+
+// totalResults accepts a number or a numeric string; anything else counts as
+// absent, and the walk falls back to the short-page rule.
+func totalResults(raw json.RawMessage) *int {
+	text := strings.Trim(string(bytes.TrimSpace(raw)), `"`)
+	n, err := strconv.Atoi(text)
+	if err != nil || n < 0 {
+		return nil
+	}
+	return &n
+}

@@ -1,0 +1,183 @@
+package client
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// APIError is a non-2xx answer after retries.
+type APIError struct {
+	Method     string
+	Path       string // path and query as requested, never with credentials
+	StatusCode int
+	Message    string // most specific message found in the body
+	RequestID  string // from a request-id response header, if any
+	Attempts   int
+	Scope      string // API scope the endpoint needs, e.g. "Read accounts"
+
+	refusedWait  time.Duration // Retry-After the client would not wait for
+	maxRetryWait time.Duration
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Message != "" {
+		fmt.Fprintf(&b, ": %s", e.Message)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
+	}
+	if hint := e.hint(); hint != "" {
+		fmt.Fprintf(&b, ". %s", hint)
+	}
+	return b.String()
+}
+
+// Is makes errors.Is(err, ErrNotFound) true for a 404.
+func (e *APIError) Is(target error) bool {
+	return target == ErrNotFound && e.StatusCode == http.StatusNotFound
+}
+
+func (e *APIError) hint() string {
+	switch code := e.StatusCode; {
+	case code == http.StatusUnauthorized:
+		scope := "the scope"
+		if e.Scope != "" {
+			scope = fmt.Sprintf("the %q scope", e.Scope)
+		}
+		return fmt.Sprintf("Either the credential (API key or bearer token) is invalid or expired, or the API key lacks %s this endpoint needs: check the credential, or create a key with that scope", scope)
+	case code == http.StatusForbidden:
+		if strings.HasPrefix(e.Path, "/v1/admin/") {
+			return "Your workspace role does not allow this call: listing workspace members needs a workspace Admin role or higher"
+		}
+		return "Your workspace role does not allow this call"
+	case code == http.StatusNotFound:
+		return "It does not exist or is not visible to this credential"
+	case code == http.StatusTooManyRequests && e.refusedWait > 0:
+		return fmt.Sprintf("Rate limited: the server asked to wait %s, longer than max_retry_wait (%s); try again later or raise max_retry_wait", e.refusedWait, e.maxRetryWait)
+	case code == http.StatusTooManyRequests:
+		return fmt.Sprintf("Rate limited: gave up after %s; try again later, raise max_retries, or lower requests_per_second", plural(e.Attempts, "attempt"))
+	case code >= 500:
+		return fmt.Sprintf("Server error after %s", plural(e.Attempts, "attempt"))
+	}
+	return ""
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// requestIDHeaders are tried in order; the first one present wins.
+var requestIDHeaders = []string{"X-Request-Id", "Request-Id", "X-Correlation-Id", "X-Amzn-Requestid", "X-Amz-Cf-Id", "Cf-Ray"}
+
+func requestID(h http.Header) string {
+	for _, name := range requestIDHeaders {
+		if v := h.Get(name); v != "" {
+			return truncate(cleanText(v), 100)
+		}
+	}
+	return ""
+}
+
+const maxMessageRunes = 200
+
+// apiMessage picks the most specific message of an error body, with any
+// credential the server echoed removed before anything is cut short.
+func apiMessage(body []byte, contentType string, secrets []string) string {
+	text := bytes.TrimSpace(body)
+	var msg string
+	switch {
+	case len(text) == 0:
+		return ""
+	case looksLikeHTML(contentType, text):
+		msg = htmlNote(text)
+	default:
+		if msg = jsonMessage(text); msg == "" {
+			msg = string(text)
+		}
+	}
+	return truncate(cleanText(redact(msg, secrets)), maxMessageRunes)
+}
+
+// jsonMessage reads errors[].detail (or title), then detail, then message.
+// Fields are read loosely: error bodies are undocumented.
+func jsonMessage(text []byte) string {
+	var doc map[string]json.RawMessage
+	if json.Unmarshal(text, &doc) != nil {
+		return ""
+	}
+	var items []map[string]json.RawMessage
+	_ = json.Unmarshal(doc["errors"], &items) // absent or another shape: no items
+	var details []string
+	for _, item := range items {
+		if msg := firstString(item, "detail", "title"); msg != "" {
+			details = append(details, msg)
+		}
+	}
+	if len(details) > 0 {
+		return strings.Join(details, "; ")
+	}
+	return firstString(doc, "detail", "message", "error")
+}
+
+func firstString(obj map[string]json.RawMessage, keys ...string) string {
+	for _, key := range keys {
+		var s string
+		if json.Unmarshal(obj[key], &s) == nil && strings.TrimSpace(s) != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func looksLikeHTML(contentType string, text []byte) bool {
+	if strings.Contains(strings.ToLower(contentType), "html") {
+		return true
+	}
+	return len(text) > 0 && text[0] == '<'
+}
+
+var htmlTitle = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+
+func htmlNote(text []byte) string {
+	note := "HTML page (probably from a proxy)"
+	if m := htmlTitle.FindSubmatch(text); m != nil {
+		if title := strings.TrimSpace(string(m[1])); title != "" {
+			note += ": " + title
+		}
+	}
+	return note
+}
+
+// cleanText folds whitespace and control characters into single spaces.
+func cleanText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return r <= ' ' || r == 0x7f
+	}), " ")
+}
+
+func truncate(s string, maxRunes int) string {
+	if utf8.RuneCountInString(s) <= maxRunes {
+		return s
+	}
+	return string([]rune(s)[:maxRunes]) + "…"
+}
+
+// redact removes credentials a server may echo back in an error body.
+func redact(s string, secrets []string) string {
+	for _, secret := range secrets {
+		s = strings.ReplaceAll(s, secret, "[redacted]")
+	}
+	return s
+}

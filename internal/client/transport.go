@@ -1,0 +1,289 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+const (
+	maxResponseBytes = 64 << 20
+	backoffBase      = time.Second
+	backoffCap       = 30 * time.Second
+)
+
+// transportChain builds the layers in the order a request passes them:
+// logging → retry → rate limit → auth → the base transport.
+func (c *Client) transportChain(o Options) http.RoundTripper {
+	base := http.DefaultTransport
+	if o.HTTPClient != nil && o.HTTPClient.Transport != nil {
+		base = o.HTTPClient.Transport
+	}
+	origin, _ := url.Parse(o.BaseURL) // already validated by NormalizeBaseURL
+	var rt http.RoundTripper = &authTransport{
+		next:      base,
+		origin:    origin,
+		apiKey:    o.APIKey,
+		bearer:    o.BearerToken,
+		workspace: o.Workspace,
+		userAgent: o.UserAgent,
+	}
+	if o.RequestsPerSecond > 0 {
+		rt = &rateLimitTransport{next: rt, limiter: newRateLimiter(o.RequestsPerSecond, c.clock)}
+	}
+	c.retry = &retryTransport{
+		next:       rt,
+		log:        o.Logger,
+		clock:      c.clock,
+		pause:      &c.pause,
+		maxRetries: o.MaxRetries,
+		maxWait:    o.MaxRetryWait,
+		timeout:    o.RequestTimeout,
+		maxBody:    maxResponseBytes,
+	}
+	return &loggingTransport{next: c.retry, log: o.Logger, clock: c.clock}
+}
+
+// exchange carries what the retry layer learnt about one request back to the
+// layers above it and to Client.get.
+type exchange struct {
+	attempts    int
+	refusedWait time.Duration // a Retry-After longer than the maximum honoured
+}
+
+type exchangeKey struct{}
+
+func withExchange(ctx context.Context, ex *exchange) context.Context {
+	return context.WithValue(ctx, exchangeKey{}, ex)
+}
+
+func exchangeFrom(ctx context.Context) *exchange {
+	if ex, ok := ctx.Value(exchangeKey{}).(*exchange); ok {
+		return ex
+	}
+	return &exchange{}
+}
+
+// loggingTransport logs each request without any header, so it never sees a
+// credential (those are added further in).
+type loggingTransport struct {
+	next  http.RoundTripper
+	log   Logger
+	clock *clock
+}
+
+func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	start := t.clock.now()
+	resp, err := t.next.RoundTrip(req)
+	fields := map[string]any{
+		"method":      req.Method,
+		"path":        req.URL.RequestURI(),
+		"duration_ms": t.clock.now().Sub(start).Milliseconds(),
+		"attempts":    exchangeFrom(req.Context()).attempts,
+	}
+	outcome := "failed"
+	if err != nil {
+		fields["error"] = err.Error()
+	} else {
+		outcome = strconv.Itoa(resp.StatusCode)
+		fields["status"] = resp.StatusCode
+		if id := requestID(resp.Header); id != "" {
+			fields["request_id"] = id
+		}
+	}
+	t.log.Debug(req.Context(), fmt.Sprintf("%s %s: %s", req.Method, req.URL.RequestURI(), outcome), fields)
+	return resp, err
+}
+
+// retryTransport retries 429, 5xx (but 501) and connection errors. Each
+// attempt, body included, is bounded by timeout; the body handed back is
+// buffered so that the timeout cannot strike after the attempt.
+type retryTransport struct {
+	next       http.RoundTripper
+	log        Logger
+	clock      *clock
+	pause      *pauseGate
+	maxRetries int
+	maxWait    time.Duration
+	timeout    time.Duration
+	maxBody    int64
+}
+
+var errBodyTooLarge = errors.New("response body too large")
+
+func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	ex := exchangeFrom(ctx)
+	for attempt := 1; ; attempt++ {
+		if err := t.clock.sleep(ctx, t.pause.remaining(t.clock.now())); err != nil {
+			return nil, err
+		}
+		ex.attempts = attempt
+		resp, err := t.attempt(req)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		wait, reason, retryable := t.retryPlan(resp, err, attempt)
+		if !retryable || attempt > t.maxRetries {
+			return resp, withAttempts(err, attempt)
+		}
+		if wait > t.maxWait {
+			ex.refusedWait = wait
+			return resp, nil
+		}
+		t.log.Warn(ctx, fmt.Sprintf("retrying %s %s in %s after %s (attempt %d of %d)",
+			req.Method, req.URL.RequestURI(), wait.Round(100*time.Millisecond), reason, attempt+1, t.maxRetries+1),
+			map[string]any{"method": req.Method, "path": req.URL.RequestURI(), "wait_ms": wait.Milliseconds(), "reason": reason, "next_attempt": attempt + 1})
+		if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+			t.pause.extendTo(t.clock.now().Add(wait)) // waited out at the top of the loop, by everyone
+			continue
+		}
+		if err := t.clock.sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func withAttempts(err error, attempts int) error {
+	if err == nil || errors.Is(err, errBodyTooLarge) {
+		return err
+	}
+	return fmt.Errorf("%w (after %s)", err, plural(attempts, "attempt"))
+}
+
+// retryPlan says whether an outcome is worth another attempt and after how
+// long. Only a Retry-After can exceed maxWait: backoff is capped below it.
+func (t *retryTransport) retryPlan(resp *http.Response, err error, attempt int) (wait time.Duration, reason string, retryable bool) {
+	if err != nil {
+		if errors.Is(err, errBodyTooLarge) {
+			return 0, "", false
+		}
+		return t.backoff(attempt), "error: " + err.Error(), true
+	}
+	code := resp.StatusCode
+	if code != http.StatusTooManyRequests && (code < 500 || code == http.StatusNotImplemented) {
+		return 0, "", false
+	}
+	reason = strconv.Itoa(code)
+	if d, ok := retryAfter(resp.Header.Get("Retry-After"), t.clock.now()); ok {
+		return d, reason, true
+	}
+	return t.backoff(attempt), reason, true
+}
+
+// backoff is capped exponential backoff with full jitter.
+func (t *retryTransport) backoff(attempt int) time.Duration {
+	ceiling := min(backoffCap, t.maxWait)
+	if attempt < 32 { // beyond that the shift overflows; the cap applies anyway
+		ceiling = min(ceiling, backoffBase<<(attempt-1))
+	}
+	return t.clock.jitter(ceiling)
+}
+
+// retryAfter reads a Retry-After header: delay-seconds or an HTTP-date.
+func retryAfter(v string, now time.Time) (time.Duration, bool) {
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		return time.Duration(min(secs, int64(100*365*24*time.Hour/time.Second))) * time.Second, true
+	}
+	if at, err := http.ParseTime(v); err == nil {
+		return max(at.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// attempt sends req once and reads the whole body within the timeout.
+func (t *retryTransport) attempt(req *http.Request) (*http.Response, error) {
+	ctx, cancel := context.WithTimeout(req.Context(), t.timeout)
+	defer cancel()
+	resp, err := t.next.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		return nil, t.describeTimeout(ctx, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, t.maxBody+1))
+	if err != nil {
+		return nil, t.describeTimeout(ctx, fmt.Errorf("reading the response body: %w", err))
+	}
+	if int64(len(body)) > t.maxBody {
+		return nil, fmt.Errorf("%w: response body of %s %s exceeds the %s limit", errBodyTooLarge, req.Method, req.URL.Path, byteSize(t.maxBody))
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
+	return resp, nil
+}
+
+func (t *retryTransport) describeTimeout(attemptCtx context.Context, err error) error {
+	if errors.Is(attemptCtx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("no complete response within the %s request timeout: %w", t.timeout, err)
+	}
+	return err
+}
+
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	default:
+		return fmt.Sprintf("%d bytes", n)
+	}
+}
+
+// rateLimitTransport spaces the attempts of all requests of one Client.
+type rateLimitTransport struct {
+	next    http.RoundTripper
+	limiter *rateLimiter
+}
+
+func (t *rateLimitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := t.limiter.wait(req.Context()); err != nil {
+		return nil, err
+	}
+	return t.next.RoundTrip(req)
+}
+
+// authTransport adds the identity headers to a clone of the request, and the
+// credential only when the request goes to the configured origin: a redirect
+// to another host carries none.
+type authTransport struct {
+	next                                 http.RoundTripper
+	origin                               *url.URL
+	apiKey, bearer, workspace, userAgent string
+}
+
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	out := req.Clone(req.Context())
+	out.Header.Set("Accept", "application/json")
+	if t.userAgent != "" {
+		out.Header.Set("User-Agent", t.userAgent)
+	}
+	if sameOrigin(out.URL, t.origin) {
+		t.addIdentity(out.Header)
+	}
+	return t.next.RoundTrip(out)
+}
+
+func (t *authTransport) addIdentity(h http.Header) {
+	switch {
+	case t.apiKey != "":
+		h.Set("X-API-Key", t.apiKey)
+	case t.bearer != "":
+		h.Set("Authorization", "Bearer "+t.bearer)
+	}
+	if t.workspace != "" {
+		h.Set("Cerby-Workspace", t.workspace)
+	}
+}
