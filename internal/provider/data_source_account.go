@@ -1,0 +1,142 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/cerby-community/terraform-provider-cerby/internal/client"
+)
+
+var (
+	_ datasource.DataSourceWithConfigure        = (*accountDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*accountDataSource)(nil)
+)
+
+type accountDataSource struct {
+	dataSourceBase
+}
+
+func newAccountDataSource() datasource.DataSource { return &accountDataSource{} }
+
+// accountDataSourceModel puts every account attribute at the top level; id
+// and name double as the lookup keys.
+type accountDataSourceModel struct {
+	accountModel
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+const readAccountSummary = "Cannot read Cerby account"
+
+func (d *accountDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_account"
+}
+
+func (d *accountDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attributes := accountAttributes()
+	attributes["id"] = schema.StringAttribute{
+		Optional:            true,
+		Computed:            true,
+		MarkdownDescription: "Id (a UUID) of the account to read. Exactly one of `id` or `name` must be set.",
+		Validators:          []validator.String{uuidValidator},
+	}
+	attributes["name"] = schema.StringAttribute{
+		Optional: true,
+		Computed: true,
+		MarkdownDescription: "Exact name of the account to read (case-sensitive), found through the API's `search`. " +
+			"Exactly one of `id` or `name` must be set; it is an error when no account or several accounts have this name.",
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one account, by id (`GET /v1/accounts/{id}`) or by exact name. " +
+			"Exactly one of `id` or `name` must be set. Needs the `" + client.ScopeReadAccounts + "` API scope.",
+		Attributes: attributes,
+		Blocks:     map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
+	}
+}
+
+func (d *accountDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name")),
+	}
+}
+
+func (d *accountDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config accountDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, ok := d.beginRead(ctx, config.Timeouts, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
+		return
+	}
+	var account *client.Account
+	if config.ID.IsNull() {
+		account = d.accountByName(ctx, config.Name.ValueString(), &resp.Diagnostics)
+	} else {
+		account = d.accountByID(ctx, config.ID.ValueString(), &resp.Diagnostics)
+	}
+	if account == nil {
+		return
+	}
+	state := accountDataSourceModel{accountModel: accountModelFrom(*account), Timeouts: config.Timeouts}
+	if !config.ID.IsNull() {
+		state.ID = config.ID // keep the configured spelling (UUID letter case) so state matches configuration
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (d *accountDataSource) accountByID(ctx context.Context, id string, diags *diag.Diagnostics) *client.Account {
+	account, err := d.data.client.GetAccount(ctx, id)
+	switch {
+	case errors.Is(err, client.ErrNotFound):
+		diags.AddAttributeError(path.Root("id"), readAccountSummary,
+			fmt.Sprintf("account %s not found or not visible to these credentials.\n\n%s", id, err))
+	case err != nil:
+		addReadError(ctx, diags, readAccountSummary, err)
+	}
+	return account
+}
+
+func (d *accountDataSource) accountByName(ctx context.Context, name string, diags *diag.Diagnostics) *client.Account {
+	candidates, _, err := d.data.client.ListAccounts(ctx, client.AccountFilter{Search: name})
+	if err != nil {
+		addReadError(ctx, diags, readAccountSummary, err)
+		return nil
+	}
+	sortAccounts(candidates)
+	var matches []client.Account
+	for _, a := range candidates {
+		if a.Name != nil && *a.Name == name {
+			matches = append(matches, a)
+		}
+	}
+	switch len(matches) {
+	case 1:
+		return &matches[0]
+	case 0:
+		diags.AddAttributeError(path.Root("name"), readAccountSummary,
+			fmt.Sprintf("No account visible to these credentials is named exactly %q (names are case-sensitive). Accounts the search found: %s",
+				name, describeCandidates(candidates, describeAccount)))
+	default:
+		diags.AddAttributeError(path.Root("name"), readAccountSummary,
+			fmt.Sprintf("%d accounts are named %q; set id to one of them instead: %s", len(matches), name, describeCandidates(matches, describeAccount)))
+	}
+	return nil
+}
+
+func describeAccount(a client.Account) string {
+	if a.Name == nil {
+		return a.ID
+	}
+	return fmt.Sprintf("%s (%q)", a.ID, *a.Name)
+}

@@ -1,0 +1,128 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cerby-community/terraform-provider-cerby/internal/client"
+)
+
+var _ datasource.DataSourceWithConfigure = (*accountsDataSource)(nil)
+
+type accountsDataSource struct {
+	dataSourceBase
+}
+
+func newAccountsDataSource() datasource.DataSource { return &accountsDataSource{} }
+
+type accountsModel struct {
+	Search       types.String   `tfsdk:"search"`
+	Status       types.String   `tfsdk:"status"`
+	Type         types.String   `tfsdk:"type"`
+	Role         types.String   `tfsdk:"role"`
+	Applications []string       `tfsdk:"applications"`
+	AccountIDs   []string       `tfsdk:"account_ids"`
+	MaxItems     types.Int64    `tfsdk:"max_items"`
+	Accounts     []accountModel `tfsdk:"accounts"`
+	IDs          []string       `tfsdk:"ids"`
+	Truncated    types.Bool     `tfsdk:"truncated"`
+	Timeouts     timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (d *accountsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_accounts"
+}
+
+func (d *accountsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the accounts visible to the credentials (`GET /v1/accounts`), optionally filtered. " +
+			"Needs the `" + client.ScopeReadAccounts + "` API scope. Filters are passed to the API as given. " +
+			"Accounts are ordered by name (case-insensitive), then id, so that plans stay stable whatever order the API uses.",
+		Attributes: map[string]schema.Attribute{
+			"search": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Partial match on the account, as the API's `search` parameter does it.",
+			},
+			"status": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Only accounts with this status. Documented values: `pending`, `provision`, `success`, `enabled`, `disabled`.",
+			},
+			"type": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Only items of this type. Documented values: `identity`, `resource`, `secret`, `integration`.",
+			},
+			"role": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Only accounts on which the caller has this role. Documented values: `account_owner`, `account_manager`, `account_collaborator`.",
+			},
+			"applications": schema.ListAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Only accounts of these applications (ids such as `google`, `instagram`; the API's `provider`). " +
+					"The API is asked once per application and the results are merged.",
+				Validators: []validator.List{listvalidator.NoNullValues()},
+			},
+			"account_ids": schema.ListAttribute{
+				Optional:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "Only the accounts with these ids (UUIDs; the API's `ids`).",
+				Validators:          []validator.List{listvalidator.NoNullValues(), listvalidator.ValueStringsAre(uuidValidator)},
+			},
+			"max_items": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "Stop reading once this many accounts were read (at least 1), then sort them; `truncated` tells whether more were left. " +
+					"Without it every page is read.",
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"accounts": accountListAttribute("The accounts found, ordered by name (case-insensitive), then id."),
+			"ids": schema.ListAttribute{
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "Ids of `accounts`, in the same order.",
+			},
+			"truncated": schema.BoolAttribute{
+				Computed:            true,
+				MarkdownDescription: "Whether `max_items` stopped the read before every account was read.",
+			},
+		},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
+	}
+}
+
+func (d *accountsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var model accountsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, ok := d.beginRead(ctx, model.Timeouts, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
+		return
+	}
+	accounts, truncated, err := d.data.client.ListAccounts(ctx, client.AccountFilter{
+		Search:       model.Search.ValueString(),
+		Status:       model.Status.ValueString(),
+		Type:         model.Type.ValueString(),
+		Role:         model.Role.ValueString(),
+		Applications: model.Applications,
+		IDs:          model.AccountIDs,
+		MaxItems:     int(model.MaxItems.ValueInt64()),
+	})
+	if err != nil {
+		addReadError(ctx, &resp.Diagnostics, "Cannot read Cerby accounts", err)
+		return
+	}
+	sortAccounts(accounts)
+	model.Accounts = accountModelsFrom(accounts)
+	model.IDs = idsOf(accounts, accountID)
+	model.Truncated = types.BoolValue(truncated)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+}

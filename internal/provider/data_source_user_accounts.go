@@ -1,0 +1,151 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cerby-community/terraform-provider-cerby/internal/client"
+)
+
+var (
+	_ datasource.DataSourceWithConfigure        = (*userAccountsDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*userAccountsDataSource)(nil)
+)
+
+type userAccountsDataSource struct {
+	dataSourceBase
+}
+
+func newUserAccountsDataSource() datasource.DataSource { return &userAccountsDataSource{} }
+
+type userAccountsModel struct {
+	UserID    types.String   `tfsdk:"user_id"`
+	UserEmail types.String   `tfsdk:"user_email"`
+	Accounts  []accountModel `tfsdk:"accounts"`
+	IDs       []string       `tfsdk:"ids"`
+	Timeouts  timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (d *userAccountsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_user_accounts"
+}
+
+func (d *userAccountsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the accounts a workspace member created or can access (`GET /v1/users/{id}/accounts`). " +
+			"Exactly one of `user_id` or `user_email` must be set. Needs the `" + client.ScopeReadAccounts + "` API scope, " +
+			"and also `" + client.ScopeReadUsers + "` when the member is found by `user_email`. " +
+			"Accounts are ordered by name (case-insensitive), then id.",
+		Attributes: map[string]schema.Attribute{
+			"user_id": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Id (a UUID) of the member. Exactly one of `user_id` or `user_email` must be set; " +
+					"when `user_email` is set, this is the id it resolved to.",
+				Validators: []validator.String{uuidValidator},
+			},
+			"user_email": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Email of the member (case-insensitive exact match), looked up among the workspace members (`" + client.ScopeReadUsers + "` scope). " +
+					"Exactly one of `user_id` or `user_email` must be set; it is an error when no member or several members have this email.",
+				Validators: []validator.String{emailValidator},
+			},
+			"accounts": accountListAttribute("The member's accounts, ordered by name (case-insensitive), then id."),
+			"ids": schema.ListAttribute{
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "Ids of `accounts`, in the same order.",
+			},
+		},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
+	}
+}
+
+func (d *userAccountsDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.ExactlyOneOf(path.MatchRoot("user_id"), path.MatchRoot("user_email")),
+	}
+}
+
+func (d *userAccountsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var model userAccountsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, ok := d.beginRead(ctx, model.Timeouts, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
+		return
+	}
+	lookedUpBy := path.Root("user_id")
+	if model.UserID.IsNull() {
+		lookedUpBy = path.Root("user_email")
+		id, found := d.userIDByEmail(ctx, model.UserEmail.ValueString(), &resp.Diagnostics)
+		if !found {
+			return
+		}
+		model.UserID = types.StringValue(id)
+	}
+	userID := model.UserID.ValueString()
+	accounts, err := d.data.client.ListUserAccounts(ctx, userID)
+	switch {
+	case errors.Is(err, client.ErrNotFound):
+		resp.Diagnostics.AddAttributeError(lookedUpBy, "Cannot read Cerby user accounts",
+			fmt.Sprintf("user %s not found.\n\n%s", userID, err))
+		return
+	case err != nil:
+		addReadError(ctx, &resp.Diagnostics, "Cannot read Cerby user accounts", err)
+		return
+	}
+	sortAccounts(accounts)
+	model.Accounts = accountModelsFrom(accounts)
+	model.IDs = idsOf(accounts, accountID)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+}
+
+func (d *userAccountsDataSource) userIDByEmail(ctx context.Context, email string, diags *diag.Diagnostics) (string, bool) {
+	const summary = "Cannot find Cerby user"
+	candidates, _, err := d.data.client.ListUsers(ctx, client.UserFilter{Search: email})
+	if err != nil {
+		addReadError(ctx, diags, summary, err)
+		return "", false
+	}
+	sortMembers(candidates)
+	var matches []client.Member
+	for _, m := range candidates {
+		if m.Email != nil && strings.EqualFold(*m.Email, email) {
+			matches = append(matches, m)
+		}
+	}
+	switch len(matches) {
+	case 1:
+		return matches[0].ID, true
+	case 0:
+		diags.AddAttributeError(path.Root("user_email"), summary,
+			fmt.Sprintf("No workspace member visible to these credentials has the email %q. Members the search found: %s",
+				email, describeCandidates(candidates, describeMember)))
+	default:
+		diags.AddAttributeError(path.Root("user_email"), summary,
+			fmt.Sprintf("%d members have the email %q; set user_id to one of them instead: %s", len(matches), email, describeCandidates(matches, describeMember)))
+	}
+	return "", false
+}
+
+func describeMember(m client.Member) string {
+	if m.Email == nil {
+		return m.ID
+	}
+	return fmt.Sprintf("%s (%s)", m.ID, *m.Email)
+}

@@ -1,0 +1,255 @@
+package provider
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cerby-community/terraform-provider-cerby/internal/client"
+)
+
+const (
+	envAPIKey      = "CERBY_API_KEY"
+	envBearerToken = "CERBY_BEARER_TOKEN"
+	envWorkspace   = "CERBY_WORKSPACE"
+	envEndpoint    = "CERBY_ENDPOINT"
+
+	defaultDuration = "60s"
+)
+
+// providerModel is the provider configuration block.
+type providerModel struct {
+	APIKey            types.String  `tfsdk:"api_key"`
+	BearerToken       types.String  `tfsdk:"bearer_token"`
+	Workspace         types.String  `tfsdk:"workspace"`
+	Endpoint          types.String  `tfsdk:"endpoint"`
+	PageSize          types.Int64   `tfsdk:"page_size"`
+	MaxRetries        types.Int64   `tfsdk:"max_retries"`
+	MaxRetryWait      types.String  `tfsdk:"max_retry_wait"`
+	RequestTimeout    types.String  `tfsdk:"request_timeout"`
+	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
+}
+
+// checkCredential never quotes the value: it is a secret.
+func checkCredential(s string) error {
+	switch {
+	case s == "":
+		return fmt.Errorf("the value is empty: set the credential or leave the attribute out")
+	case strings.TrimFunc(s, unicode.IsSpace) != s:
+		return fmt.Errorf("the value starts or ends with whitespace (often a newline copied along with it): remove it")
+	}
+	return nil
+}
+
+// checkBearerTokenExpiry reports a JWT whose exp claim is past; an opaque
+// token cannot be checked and is left to the server.
+func checkBearerTokenExpiry(token string, now time.Time) error {
+	exp, ok := client.BearerTokenExpiry(token)
+	if !ok || exp.After(now) {
+		return nil
+	}
+	return fmt.Errorf("the bearer token expired at %s (%s ago). Bearer tokens are short-lived: copy a new one from the Cerby web app (Profile → Dev Tools), or use an API key (api_key or %s) instead",
+		exp.UTC().Format(time.RFC3339), now.Sub(exp).Round(time.Second), envAPIKey)
+}
+
+// checkEndpoint relies on the client's message, which already says HTTPS is
+// required and gives an example.
+func checkEndpoint(s string) error {
+	_, err := client.NormalizeBaseURL(s)
+	return err
+}
+
+func parsePositiveDuration(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration: use a number with a unit, such as \"30s\", \"2m\" or \"1m30s\"", s)
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("%q must be longer than zero, such as \"30s\" or \"2m\"", s)
+	}
+	return d, nil
+}
+
+func checkDuration(s string) error {
+	_, err := parsePositiveDuration(s)
+	return err
+}
+
+func checkPageSize(n int64) error {
+	if n < 1 || n > client.MaxPageSize {
+		return fmt.Errorf("must be between 1 and %d, got %d", client.MaxPageSize, n)
+	}
+	return nil
+}
+
+func checkMaxRetries(n int64) error {
+	if n < 0 {
+		return fmt.Errorf("must be 0 (no retry) or more, got %d", n)
+	}
+	return nil
+}
+
+func checkRequestsPerSecond(f float64) error {
+	if !(f > 0) {
+		return fmt.Errorf("must be greater than zero, such as 1 or 0.5; leave it out for no client-side limit, got %v", f)
+	}
+	return nil
+}
+
+var (
+	credentialValidator        = stringCheck{"value must be non-empty without surrounding whitespace", checkCredential}
+	endpointValidator          = stringCheck{"value must be an https URL (http only for loopback hosts)", checkEndpoint}
+	durationValidator          = stringCheck{"value must be a positive Go duration such as \"30s\"", checkDuration}
+	pageSizeValidator          = int64Check{fmt.Sprintf("value must be between 1 and %d", client.MaxPageSize), checkPageSize}
+	maxRetriesValidator        = int64Check{"value must be at least 0", checkMaxRetries}
+	requestsPerSecondValidator = float64Check{"value must be greater than zero", checkRequestsPerSecond}
+)
+
+// configResolver merges configuration with the environment and repeats the
+// attribute checks on the merged values, reporting each problem on its
+// attribute. getenv is injected so that the merge is testable.
+type configResolver struct {
+	getenv func(string) string
+	diags  diag.Diagnostics
+}
+
+// stringSetting is a string attribute after the environment fallback.
+type stringSetting struct {
+	value   string
+	present bool   // set in configuration or (non-empty) in the environment
+	envVar  string // the variable it came from, when it did
+}
+
+func (s stringSetting) source(attribute string) string {
+	if s.envVar != "" {
+		return s.envVar
+	}
+	return attribute
+}
+
+// resolveClientOptions turns the provider configuration and the environment
+// into client options (configuration wins), with every problem reported.
+func resolveClientOptions(m providerModel, getenv func(string) string, now time.Time) (client.Options, diag.Diagnostics) {
+	r := &configResolver{getenv: getenv}
+	opts := client.Options{
+		Workspace:         r.stringValue(m.Workspace, "workspace", envWorkspace, nil).value,
+		PageSize:          int(r.int64Value(m.PageSize, "page_size", client.DefaultPageSize, checkPageSize)),
+		MaxRetries:        int(r.int64Value(m.MaxRetries, "max_retries", client.DefaultMaxRetries, checkMaxRetries)),
+		MaxRetryWait:      r.durationValue(m.MaxRetryWait, "max_retry_wait"),
+		RequestTimeout:    r.durationValue(m.RequestTimeout, "request_timeout"),
+		RequestsPerSecond: r.requestsPerSecond(m.RequestsPerSecond),
+		BaseURL:           r.endpoint(m.Endpoint),
+	}
+	opts.APIKey, opts.BearerToken = r.credentials(m, now)
+	return opts, r.diags
+}
+
+func (r *configResolver) credentials(m providerModel, now time.Time) (apiKey, bearerToken string) {
+	key := r.stringValue(m.APIKey, "api_key", envAPIKey, checkCredential)
+	token := r.stringValue(m.BearerToken, "bearer_token", envBearerToken, checkCredential)
+	switch {
+	case key.present && token.present:
+		r.diags.AddAttributeWarning(path.Root("bearer_token"), "Bearer token ignored",
+			fmt.Sprintf("Both an API key (from %s) and a bearer token (from %s) are set. The provider sends only the API key; remove one of them to silence this warning.",
+				key.source("api_key"), token.source("bearer_token")))
+		return key.value, ""
+	case key.present:
+		return key.value, ""
+	case token.present:
+		r.check(path.Root("bearer_token"), token.envVar, func() error { return checkBearerTokenExpiry(token.value, now) })
+		return "", token.value
+	case m.APIKey.IsUnknown() || m.BearerToken.IsUnknown():
+		return "", "" // already reported as unknown
+	}
+	r.diags.AddError("Missing Cerby credentials",
+		fmt.Sprintf("Set an API key with the api_key attribute or the %s environment variable (preferred: keys carry scopes and last up to a year), "+
+			"or a bearer token with the bearer_token attribute or the %s environment variable (copied from the Cerby web app, Profile → Dev Tools).",
+			envAPIKey, envBearerToken))
+	return "", ""
+}
+
+func (r *configResolver) endpoint(v types.String) string {
+	s := r.stringValue(v, "endpoint", envEndpoint, nil)
+	if !s.present {
+		return client.DefaultBaseURL
+	}
+	var normalized string
+	r.check(path.Root("endpoint"), s.envVar, func() (err error) {
+		normalized, err = client.NormalizeBaseURL(s.value)
+		return err
+	})
+	return normalized
+}
+
+// stringValue reads an attribute, falling back to envVar (if any) when the
+// attribute is null, and runs check (if any) on the result.
+func (r *configResolver) stringValue(v types.String, attribute, envVar string, check func(string) error) stringSetting {
+	var s stringSetting
+	switch {
+	case r.unknown(v.IsUnknown(), attribute):
+		return s
+	case !v.IsNull():
+		s = stringSetting{value: v.ValueString(), present: true}
+	case envVar != "" && r.getenv(envVar) != "":
+		s = stringSetting{value: r.getenv(envVar), present: true, envVar: envVar}
+	default:
+		return s
+	}
+	if check != nil {
+		r.check(path.Root(attribute), s.envVar, func() error { return check(s.value) })
+	}
+	return s
+}
+
+func (r *configResolver) int64Value(v types.Int64, attribute string, fallback int64, check func(int64) error) int64 {
+	if r.unknown(v.IsUnknown(), attribute) || v.IsNull() {
+		return fallback
+	}
+	r.check(path.Root(attribute), "", func() error { return check(v.ValueInt64()) })
+	return v.ValueInt64()
+}
+
+func (r *configResolver) durationValue(v types.String, attribute string) time.Duration {
+	s := r.stringValue(v, attribute, "", nil)
+	if !s.present {
+		s.value = defaultDuration
+	}
+	var d time.Duration
+	r.check(path.Root(attribute), "", func() (err error) {
+		d, err = parsePositiveDuration(s.value)
+		return err
+	})
+	return d
+}
+
+func (r *configResolver) requestsPerSecond(v types.Float64) float64 {
+	if r.unknown(v.IsUnknown(), "requests_per_second") || v.IsNull() {
+		return 0
+	}
+	r.check(path.Root("requests_per_second"), "", func() error { return checkRequestsPerSecond(v.ValueFloat64()) })
+	return v.ValueFloat64()
+}
+
+func (r *configResolver) unknown(isUnknown bool, attribute string) bool {
+	if isUnknown {
+		r.diags.AddAttributeError(path.Root(attribute), "Unknown value for "+attribute,
+			fmt.Sprintf("The provider needs %s before it can read any data, but its value is not known yet (it depends on something not yet created). "+
+				"Use a value known at plan time, or create its dependencies first with -target.", attribute))
+	}
+	return isUnknown
+}
+
+// check reports a failed check on its attribute, naming the environment
+// variable when the value came from there.
+func (r *configResolver) check(at path.Path, envVar string, check func() error) {
+	err := check()
+	if err != nil && envVar != "" {
+		err = fmt.Errorf("%w (The value came from the %s environment variable.)", err, envVar)
+	}
+	addCheckError(&r.diags, at, err)
+}
