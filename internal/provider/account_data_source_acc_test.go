@@ -1,0 +1,86 @@
+package provider_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+)
+
+// exactlyOneOf matches the framework's and a hand-written "exactly one of" message.
+const exactlyOneOf = `(?i)(exactly\s+one|only\s+one|cannot\s+be\s+configured\s+together)`
+
+func accountConfig(f *fakeAPI, body string) string {
+	return f.provider() + fmt.Sprintf("data \"cerby_account\" \"test\" {\n%s\n}\n", body)
+}
+
+func TestAccAccount_byIDMapsEveryField(t *testing.T) {
+	f := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount, sparseAccount}})
+	config := f.provider() + fmt.Sprintf(`
+data "cerby_account" "full" {
+  id = %q
+  timeouts { read = "2m" }
+}
+data "cerby_account" "sparse" {
+  id = %q
+}
+`, uuidN(1), uuidN(2))
+
+	checks := append(topLevel("data.cerby_account.full", fullAccountFields()),
+		topLevel("data.cerby_account.sparse", sparseAccountFields())...)
+	accTest(t, true, stableSteps(config,
+		"[data.cerby_account.full.updated_at, data.cerby_account.sparse.name]", checks,
+		f.expectQuery("/v1/accounts/"+uuidN(1), nil),
+		f.expectQuery("/v1/accounts/"+uuidN(2), nil),
+	)...)
+}
+
+func TestAccAccount_byNamePicksTheExactMatch(t *testing.T) {
+	f := newFakeAPI(t, fakeData{Accounts: []fixture{
+		account(31, "Brand Two", "google"), account(32, "Brand", "google"), account(33, "Old Brand", "google"),
+	}})
+	config := accountConfig(f, `name = "Brand"`)
+
+	accTest(t, true, stableSteps(config, "data.cerby_account.test.id",
+		topLevel("data.cerby_account.test", map[string]knownvalue.Check{
+			"id": knownvalue.StringExact(uuidN(32)), "name": knownvalue.StringExact("Brand"), "application": knownvalue.StringExact("google"),
+		}),
+		f.expectQuery("/v1/accounts", map[string]string{"search": "Brand"}),
+	)...)
+}
+
+func TestAccAccount_byNameWithoutExactMatchListsCandidates(t *testing.T) {
+	f := newFakeAPI(t, fakeData{Accounts: []fixture{account(31, "Brand Two", "google"), account(33, "Old Brand", "google")}})
+	accTest(t, true, errorSteps(accountConfig(f, `name = "Brand"`), uuidN(31), uuidN(33))...)
+}
+
+func TestAccAccount_byNameWithSeveralExactMatchesListsThem(t *testing.T) {
+	f := newFakeAPI(t, fakeData{Accounts: []fixture{
+		account(34, "Shared", "google"), account(35, "Shared", "slack"), account(36, "Shared Drive", "google"),
+	}})
+	accTest(t, true, errorSteps(accountConfig(f, `name = "Shared"`), uuidN(34), uuidN(35))...)
+}
+
+func TestAccAccount_notFound(t *testing.T) {
+	f := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}})
+	steps := errorSteps(accountConfig(f, fmt.Sprintf("id = %q", uuidN(99))),
+		words(fmt.Sprintf("account %s not found or not visible to these credentials", uuidN(99))))
+
+	accTest(t, true, steps...)
+	f.requireRequests(t, len(steps)) // a 404 is never retried
+}
+
+func TestAccAccount_rejectedBeforeAnyRequest(t *testing.T) {
+	cases := map[string]struct{ body, want string }{
+		"id not a UUID":       {`id = "../admin/users"`, `(?i)uuid`},
+		"id and name":         {fmt.Sprintf("id = %q\n  name = \"Brand\"", uuidN(1)), exactlyOneOf},
+		"neither id nor name": {"", exactlyOneOf},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			f := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}})
+			accTest(t, true, errorSteps(accountConfig(f, tc.body), tc.want)...)
+			f.requireRequests(t, 0)
+		})
+	}
+}
