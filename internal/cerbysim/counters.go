@@ -1,0 +1,90 @@
+package cerbysim
+
+import (
+	"maps"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Endpoint names used in Counters.ByEndpoint and Request.Endpoint.
+const (
+	EndpointAccounts       = "GET /v1/accounts"
+	EndpointAccount        = "GET /v1/accounts/{id}"
+	EndpointMembers        = "GET /v1/admin/users"
+	EndpointMemberAccounts = "GET /v1/users/{id}/accounts"
+	EndpointUnknown        = "unknown"
+)
+
+// Request is one request as the server saw it. Credentials are recorded only
+// as present or absent, never by value.
+type Request struct {
+	Method, Path, RawQuery string
+	Endpoint               string
+	HasAPIKey              bool // X-API-Key header sent
+	HasAuthorization       bool // Authorization header sent
+	HasWorkspace           bool // Cerby-Workspace header sent
+	Status                 int  // 0 when the connection was dropped
+}
+
+// Counters is a snapshot of what the server has served.
+type Counters struct {
+	ByEndpoint map[string]int
+	ByStatus   map[int]int
+	BySecond   map[int64]int // Unix second → requests
+	Listings   int           // requests to the two paged endpoints
+	Requests   []Request
+}
+
+type counterStore struct {
+	mu sync.Mutex
+	c  Counters
+}
+
+func (cs *counterStore) record(req Request, at time.Time) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	cs.c.ByEndpoint[req.Endpoint]++
+	cs.c.ByStatus[req.Status]++
+	cs.c.BySecond[at.Unix()]++
+	if req.Endpoint == EndpointAccounts || req.Endpoint == EndpointMembers {
+		cs.c.Listings++
+	}
+	cs.c.Requests = append(cs.c.Requests, req)
+}
+
+func (cs *counterStore) snapshot() Counters {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	return Counters{
+		ByEndpoint: maps.Clone(cs.c.ByEndpoint),
+		ByStatus:   maps.Clone(cs.c.ByStatus),
+		BySecond:   maps.Clone(cs.c.BySecond),
+		Listings:   cs.c.Listings,
+		Requests:   slices.Clone(cs.c.Requests),
+	}
+}
+
+func (cs *counterStore) reset() {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	cs.c = emptyCounters()
+}
+
+func emptyCounters() Counters {
+	return Counters{ByEndpoint: map[string]int{}, ByStatus: map[int]int{}, BySecond: map[int64]int{}}
+}
+
+// describe records the request's shape; the status is filled in later.
+func describe(r *http.Request, endpoint string) Request {
+	return Request{
+		Method:           r.Method,
+		Path:             r.URL.Path,
+		RawQuery:         r.URL.RawQuery,
+		Endpoint:         endpoint,
+		HasAPIKey:        len(r.Header.Values("X-API-Key")) > 0,
+		HasAuthorization: len(r.Header.Values("Authorization")) > 0,
+		HasWorkspace:     len(r.Header.Values("Cerby-Workspace")) > 0,
+	}
+}

@@ -1,0 +1,141 @@
+package cerbysim
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Faults makes the server misbehave the ways a real API and the proxies in
+// front of it do. All are off by default. The random ones are drawn from
+// Seed and the request's sequence number, so a run that sends the same
+// requests in the same order meets the same faults.
+type Faults struct {
+	Seed int64
+
+	// RateLimitPerSecond answers 429 (Retry-After: 1) to requests beyond this
+	// many within one clock second.
+	RateLimitPerSecond int
+
+	// Random429Rate is the share of requests answered 429. RetryAfter, when
+	// set, is sent in Retry-After as whole seconds, or as an HTTP date when
+	// RetryAfterHTTPDate is true.
+	Random429Rate      float64
+	RetryAfter         time.Duration
+	RetryAfterHTTPDate bool
+
+	// Random5xxRate is the share of requests answered 500, 502, 503 or 504;
+	// HTMLErrorRate is the share of those with a proxy's HTML page as body.
+	Random5xxRate float64
+	HTMLErrorRate float64
+
+	// Latency delays every response.
+	Latency time.Duration
+
+	// DropConnectionRate is the share of requests whose connection is closed
+	// without any response.
+	DropConnectionRate float64
+
+	// InsertBetweenPages and RemoveBetweenPages add or remove that many items
+	// at the front of a listing before serving any page after the first
+	// (startIndex > 1), as if the workspace changed while a client paged.
+	InsertBetweenPages int
+	RemoveBetweenPages int
+
+	// NeverAdvance serves the first page's items whatever startIndex asks.
+	NeverAdvance bool
+}
+
+// Validate reports settings that cannot be honoured.
+func (f Faults) Validate() error {
+	rates := []struct {
+		name  string
+		value float64
+	}{
+		{"Random429Rate", f.Random429Rate},
+		{"Random5xxRate", f.Random5xxRate},
+		{"HTMLErrorRate", f.HTMLErrorRate},
+		{"DropConnectionRate", f.DropConnectionRate},
+	}
+	var errs []error
+	for _, r := range rates {
+		if r.value < 0 || r.value > 1 {
+			errs = append(errs, fmt.Errorf("%s must be between 0 and 1, got %v", r.name, r.value))
+		}
+	}
+	counts := []struct {
+		name  string
+		value int
+	}{
+		{"RateLimitPerSecond", f.RateLimitPerSecond},
+		{"InsertBetweenPages", f.InsertBetweenPages},
+		{"RemoveBetweenPages", f.RemoveBetweenPages},
+	}
+	for _, c := range counts {
+		if c.value < 0 {
+			errs = append(errs, fmt.Errorf("%s must not be negative, got %d", c.name, c.value))
+		}
+	}
+	if f.RetryAfter < 0 || f.Latency < 0 {
+		errs = append(errs, errors.New("RetryAfter and Latency must not be negative"))
+	}
+	return errors.Join(errs...)
+}
+
+// roll is what the random faults decided for one request.
+type roll struct {
+	drop, tooMany, serverError, html bool
+	status                           int
+}
+
+var serverErrorStatuses = []int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout}
+
+// rollFor draws every decision in a fixed order whatever is enabled, so
+// turning one fault on does not reshuffle the others.
+func (f Faults) rollFor(seq uint64) roll {
+	r := rand.New(rand.NewPCG(uint64(f.Seed), seq))
+	return roll{
+		drop:        r.Float64() < f.DropConnectionRate,
+		tooMany:     r.Float64() < f.Random429Rate,
+		serverError: r.Float64() < f.Random5xxRate,
+		html:        r.Float64() < f.HTMLErrorRate,
+		status:      serverErrorStatuses[r.IntN(len(serverErrorStatuses))],
+	}
+}
+
+// retryAfter is the Retry-After value for a random 429, "" for none.
+func (f Faults) retryAfter(now time.Time) string {
+	switch {
+	case f.RetryAfter <= 0:
+		return ""
+	case f.RetryAfterHTTPDate:
+		return now.Add(f.RetryAfter).UTC().Format(http.TimeFormat)
+	default:
+		return strconv.Itoa(int((f.RetryAfter + time.Second - 1) / time.Second))
+	}
+}
+
+// rateWindow counts requests in the current clock second.
+type rateWindow struct {
+	mu     sync.Mutex
+	second int64
+	used   int
+}
+
+// admit reports whether one more request fits in budget for now's second.
+func (w *rateWindow) admit(now time.Time, budget int) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if sec := now.Unix(); sec != w.second {
+		w.second, w.used = sec, 0
+	}
+	if w.used >= budget {
+		return false
+	}
+	w.used++
+	return true
+}
