@@ -1,0 +1,193 @@
+package provider
+
+import (
+	"encoding/json"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cerby-community/terraform-provider-cerby/internal/client"
+)
+
+// fullAccountJSON sets every documented key, createdBy in its object form.
+const fullAccountJSON = `{
+  "id": "11111111-1111-4111-8111-111111111111",
+  "name": "Marketing Instagram", "username": "mkt", "provider": "instagram",
+  "vaultId": "v-1", "idekID": "idek-1", "permissions": ["read", "share"],
+  "workspace": "acme", "mfaEnabled": true, "autofillMfa": false,
+  "passwordSet": true, "passwordVisible": false,
+  "createdBy": {"id": "u-1", "email": "jane@example.com", "firstName": "Jane"},
+  "createdAt": "2024-02-03T13:20:32", "updatedAt": "2024-02-04T10:00:00.177000",
+  "role": "account_owner", "avatar_url": "https://img/a.png", "email": "mkt@example.com",
+  "type": "identity", "url": "https://instagram.com", "domain": "instagram.com",
+  "meta": {"k": 1}, "status": "enabled", "phone": "+1555", "rotatedBy": "manual_rotation",
+  "rotatedAt": "2024-03-01T00:00:00Z", "syncedAt": "2024-03-02T00:00:00+00:00",
+  "hasBackupCode": false, "rotatedById": "u-2",
+  "domains": {"id": "d-1", "allowedDomains": [{"domain": "instagram.com"}]},
+  "lastLoginDate": "2024-03-03T00:00:00", "lastLoginUserName": "Jane Doe",
+  "isEmailManaged": true, "isPhoneManaged": false,
+  "originalEmail": "old@example.com", "originalPhone": "+1444", "businessId": "",
+  "mfaTypes": ["otp", "email"], "rotatedByUser": "John Roe", "hasTotpVirtualDevice": true,
+  "workspacePolicyResult": {"mfa_validation": true, "password_rotation": false},
+  "workspacePolicyCheckDate": "2024-03-04T00:00:00"
+}`
+
+func decode[T any](t *testing.T, raw string) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal([]byte(raw), &v); err != nil {
+		t.Fatalf("decoding fixture: %v", err)
+	}
+	return v
+}
+
+// nullFields lists the model fields (recursively, by tfsdk tag) that hold no
+// value: null attr.Values, nil slices, nil pointers.
+func nullFields(v any) []string {
+	var nulls []string
+	rv := reflect.ValueOf(v)
+	for i := range rv.NumField() {
+		f, tag := rv.Field(i), rv.Type().Field(i).Tag.Get("tfsdk")
+		switch value := f.Interface().(type) {
+		case attr.Value:
+			if value.IsNull() {
+				nulls = append(nulls, tag)
+			}
+		default:
+			if f.IsNil() {
+				nulls = append(nulls, tag)
+			}
+		}
+	}
+	return nulls
+}
+
+func TestAccountModelFromFullAccountHasEveryValue(t *testing.T) {
+	m := accountModelFrom(decode[client.Account](t, fullAccountJSON))
+
+	if nulls := nullFields(m); len(nulls) > 0 {
+		t.Errorf("fields left null although the API sent them: %v", nulls)
+	}
+	checks := map[string][2]attr.Value{
+		"application":      {m.Application, types.StringValue("instagram")},
+		"idek_id":          {m.IdekID, types.StringValue("idek-1")},
+		"created_by":       {m.CreatedBy, types.StringValue("u-1")},
+		"created_by_email": {m.CreatedByEmail, types.StringValue("jane@example.com")},
+		"created_by_json":  {m.CreatedByJSON, types.StringValue(`{"id": "u-1", "email": "jane@example.com", "firstName": "Jane"}`)},
+		"updated_at":       {m.UpdatedAt, types.StringValue("2024-02-04T10:00:00.177000")},
+		"avatar_url":       {m.AvatarURL, types.StringValue("https://img/a.png")},
+		"mfa_enabled":      {m.MfaEnabled, types.BoolValue(true)},
+		"autofill_mfa":     {m.AutofillMfa, types.BoolValue(false)},
+		"business_id":      {m.BusinessID, types.StringValue("")},
+		"domains_json":     {m.DomainsJSON, types.StringValue(`{"id": "d-1", "allowedDomains": [{"domain": "instagram.com"}]}`)},
+		"meta_json":        {m.MetaJSON, types.StringValue(`{"k": 1}`)},
+		"permissions_json": {m.PermissionsJSON, types.StringValue(`["read", "share"]`)},
+		"synced_at":        {m.SyncedAt, types.StringValue("2024-03-02T00:00:00+00:00")},
+	}
+	for name, c := range checks {
+		if !c[0].Equal(c[1]) {
+			t.Errorf("%s = %s, want %s", name, c[0], c[1])
+		}
+	}
+	if want := []string{"otp", "email"}; !slices.Equal(m.MfaTypes, want) {
+		t.Errorf("mfa_types = %v, want %v", m.MfaTypes, want)
+	}
+	wantPolicy := workspacePolicyResultModel{MfaValidation: types.BoolValue(true), PasswordRotation: types.BoolValue(false)}
+	if *m.WorkspacePolicyResult != wantPolicy {
+		t.Errorf("workspace_policy_result = %+v, want %+v", *m.WorkspacePolicyResult, wantPolicy)
+	}
+}
+
+func TestAccountModelFromMissingOrNullFieldsIsNullNeverZero(t *testing.T) {
+	for name, raw := range map[string]string{
+		"absent": `{"id": "a"}`,
+		"null": `{"id": "a", "name": null, "provider": null, "mfaEnabled": null, "createdBy": null,
+			"meta": null, "permissions": null, "domains": null, "mfaTypes": null, "workspacePolicyResult": null}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			m := accountModelFrom(decode[client.Account](t, raw))
+			nulls := nullFields(m)
+			if len(nulls) != reflect.TypeFor[accountModel]().NumField()-1 || slices.Contains(nulls, "id") {
+				t.Errorf("every field but id should be null; null ones: %v", nulls)
+			}
+		})
+	}
+}
+
+func TestAccountModelFromCreatedByIDForm(t *testing.T) {
+	m := accountModelFrom(decode[client.Account](t, `{"id": "a", "createdBy": "u-9"}`))
+	if !m.CreatedBy.Equal(types.StringValue("u-9")) || !m.CreatedByEmail.IsNull() || !m.CreatedByJSON.Equal(types.StringValue(`"u-9"`)) {
+		t.Errorf("created_by=%s created_by_email=%s created_by_json=%s; want u-9, null, \"u-9\"", m.CreatedBy, m.CreatedByEmail, m.CreatedByJSON)
+	}
+}
+
+func TestAccountModelFromEmptyMfaTypesStaysEmpty(t *testing.T) {
+	m := accountModelFrom(decode[client.Account](t, `{"id": "a", "mfaTypes": []}`))
+	if m.MfaTypes == nil || len(m.MfaTypes) != 0 {
+		t.Errorf("mfa_types = %#v, want an empty, non-nil list", m.MfaTypes)
+	}
+}
+
+func TestAccountModelFromPartialWorkspacePolicyResult(t *testing.T) {
+	m := accountModelFrom(decode[client.Account](t, `{"id": "a", "workspacePolicyResult": {"mfa_validation": false}}`))
+	p := m.WorkspacePolicyResult
+	if p == nil || !p.MfaValidation.Equal(types.BoolValue(false)) || !p.PasswordRotation.IsNull() {
+		t.Errorf("workspace_policy_result = %+v, want mfa_validation=false, password_rotation=null", p)
+	}
+}
+
+func TestMemberModelFrom(t *testing.T) {
+	full := memberModelFrom(decode[client.Member](t, `{"id": "m", "firstName": "Jane", "lastName": "Doe",
+		"email": "jane@example.com", "status": "live", "role": "workspace_owner", "isGuest": false,
+		"createdAt": "2024-01-01T00:00:00", "updatedAt": "2024-01-02T00:00:00", "lastActivity": "2024-01-03T00:00:00",
+		"meta": {"a": [1]}}`))
+	if nulls := nullFields(full); len(nulls) > 0 {
+		t.Errorf("fields left null although the API sent them: %v", nulls)
+	}
+	if !full.IsGuest.Equal(types.BoolValue(false)) || !full.MetaJSON.Equal(types.StringValue(`{"a": [1]}`)) {
+		t.Errorf("is_guest=%s meta_json=%s, want false and the raw meta", full.IsGuest, full.MetaJSON)
+	}
+
+	empty := memberModelFrom(decode[client.Member](t, `{"id": "m", "lastActivity": null, "meta": null}`))
+	if nulls := nullFields(empty); len(nulls) != reflect.TypeFor[memberModel]().NumField()-1 || slices.Contains(nulls, "id") {
+		t.Errorf("every field but id should be null; null ones: %v", nulls)
+	}
+}
+
+func ptr(s string) *string { return &s }
+
+func TestSortAccountsByCaseFoldedNameThenID(t *testing.T) {
+	accounts := []client.Account{
+		{ID: "4", Name: ptr("beta")},
+		{ID: "3", Name: ptr("Alpha")},
+		{ID: "2", Name: ptr("alpha")},
+		{ID: "5"}, // no name sorts first
+		{ID: "1", Name: ptr("ALPHA")},
+	}
+	sortAccounts(accounts)
+	if got, want := idsOf(accounts, accountID), []string{"5", "1", "2", "3", "4"}; !slices.Equal(got, want) {
+		t.Errorf("order = %v, want %v", got, want)
+	}
+}
+
+func TestSortMembersByCaseFoldedEmailThenID(t *testing.T) {
+	members := []client.Member{
+		{ID: "b", Email: ptr("Zed@example.com")},
+		{ID: "c", Email: ptr("amy@example.com")},
+		{ID: "a", Email: ptr("AMY@example.com")},
+		{ID: "d"},
+	}
+	sortMembers(members)
+	if got, want := idsOf(members, memberID), []string{"d", "a", "c", "b"}; !slices.Equal(got, want) {
+		t.Errorf("order = %v, want %v", got, want)
+	}
+}
+
+func TestIDsOfEmptyIsAnEmptyListNotNull(t *testing.T) {
+	if ids := idsOf([]client.Account{}, accountID); ids == nil {
+		t.Error("idsOf(empty) = nil, want an empty slice (a null list would break for_each)")
+	}
+}
