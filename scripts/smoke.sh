@@ -42,6 +42,10 @@ cp "$repo/scripts/smoke/main.tf" "$work/config/"
 read_users=true
 [ "${SMOKE_READ_USERS:-1}" = 0 ] && read_users=false
 
+# Colour codes only help on a terminal; CI logs get plain text.
+color=()
+[ -t 1 ] || color=(-no-color)
+
 cd "$work/config"
 TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 \
-  "$bin/terraform" plan -input=false -lock=false -var "read_users=$read_users"
+  "$bin/terraform" plan -input=false -lock=false "${color[@]}" -var "read_users=$read_users"
