@@ -162,7 +162,7 @@ func (g *generator) account(i int, members []Object) Object {
 	updated := created.Add(time.Duration(1+g.rng.IntN(4000)) * time.Hour)
 	emailManaged, phoneManaged := i%3 == 1, i%4 == 1
 
-	var b builder
+	b := builder{Object{Fields: make([]Field, 0, 48)}}
 	b.add("id", g.uuid())
 	b.add("name", fmt.Sprintf("%s %s %s", brand, p.label, number))
 	b.add("username", fmt.Sprintf("%s.%s.%s", strings.ToLower(brand), p.id, number))

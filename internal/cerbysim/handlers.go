@@ -18,13 +18,20 @@ const (
 )
 
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, endpoint, id string) {
+	// url.Values would silently drop a badly encoded pair; a client that
+	// sends one should hear about it.
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		writeErrors(w, http.StatusBadRequest, "invalid_query", fmt.Sprintf("The query string is not valid URL encoding: %v.", err), false)
+		return
+	}
 	switch endpoint {
 	case EndpointAccounts:
-		s.listAccounts(w, r.URL.Query())
+		s.listAccounts(w, q)
 	case EndpointAccount:
 		s.getAccount(w, id)
 	case EndpointMembers:
-		s.listMembers(w, r.URL.Query())
+		s.listMembers(w, q)
 	case EndpointMemberAccounts:
 		s.memberAccounts(w, id)
 	default:

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -127,7 +128,7 @@ func (s *Server) MemberIDs() []string {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	began := time.Now()
 	seq := s.seq.Add(1)
-	endpoint, id := route(r.URL.Path)
+	endpoint, id := route(r.URL.EscapedPath())
 	rec := &recorder{ResponseWriter: w}
 	rec.Header().Set("X-Request-Id", fmt.Sprintf("sim-%08d", seq))
 
@@ -243,22 +244,31 @@ func sameSecret(got, want string) bool {
 	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
 
-// route names the endpoint a path belongs to and the id it carries.
-func route(path string) (endpoint, id string) {
-	switch path {
+// route names the endpoint an escaped path belongs to and the id it
+// carries, so an id with an escaped "/" stays one segment.
+func route(escapedPath string) (endpoint, id string) {
+	switch escapedPath {
 	case "/v1/accounts":
 		return EndpointAccounts, ""
 	case "/v1/admin/users":
 		return EndpointMembers, ""
 	}
-	parts := strings.Split(path, "/")
+	parts := strings.Split(escapedPath, "/")
 	switch {
-	case len(parts) == 4 && parts[1] == "v1" && parts[2] == "accounts" && parts[3] != "":
-		return EndpointAccount, parts[3]
-	case len(parts) == 5 && parts[1] == "v1" && parts[2] == "users" && parts[3] != "" && parts[4] == "accounts":
-		return EndpointMemberAccounts, parts[3]
+	case len(parts) == 4 && parts[1] == "v1" && parts[2] == "accounts":
+		return withID(EndpointAccount, parts[3])
+	case len(parts) == 5 && parts[1] == "v1" && parts[2] == "users" && parts[4] == "accounts":
+		return withID(EndpointMemberAccounts, parts[3])
 	}
 	return EndpointUnknown, ""
+}
+
+func withID(endpoint, segment string) (string, string) {
+	id, err := url.PathUnescape(segment)
+	if err != nil || id == "" {
+		return EndpointUnknown, ""
+	}
+	return endpoint, id
 }
 
 // logRequest writes method, path and query, status and duration; headers,

@@ -324,6 +324,27 @@ func TestMethodsAndUnknownPaths(t *testing.T) {
 	}
 }
 
+func TestIDsAndQueriesAreDecodedStrictly(t *testing.T) {
+	ws, err := ParseWorkspace([]byte(`{"accounts": [{"id": "odd/id"}], "members": [{"id": "m 1"}], "access": {"m 1": ["odd/id"]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, url := serve(t, ws, Config{})
+	if r := get(t, url+"/v1/accounts/odd%2Fid"); r.status != http.StatusOK {
+		t.Errorf("escaped slash in an id: status %d", r.status)
+	}
+	if r := get(t, url+"/v1/users/m%201/accounts"); r.status != http.StatusOK || !strings.Contains(string(r.body), "odd/id") {
+		t.Errorf("escaped space in a member id: %d %s", r.status, r.body)
+	}
+	if r := get(t, url+"/v1/accounts/odd/id"); r.status != http.StatusNotFound {
+		t.Errorf("unescaped slash should not reach the account: status %d", r.status)
+	}
+	r := get(t, url+"/v1/accounts?search=%zz")
+	if r.status != http.StatusBadRequest || !strings.Contains(errorDetail(t, r), "URL encoding") {
+		t.Errorf("bad query encoding: %d %s", r.status, r.body)
+	}
+}
+
 func TestEveryResponseHasItsOwnRequestID(t *testing.T) {
 	_, url := serve(t, fixture(t), Config{})
 	seen := map[string]bool{}
