@@ -49,7 +49,6 @@ type Client struct {
 	http         *http.Client
 	clock        *clock    // replaced by tests so that no test really waits
 	pause        pauseGate // shared by every request: one 429 pauses them all
-	retry        *retryTransport
 }
 
 // New validates the options and builds the transport chain.
@@ -140,12 +139,12 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, scope s
 	if len(query) > 0 {
 		pathQuery += "?" + query.Encode()
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.baseURL+pathQuery, nil)
+	ex := &exchange{}
+	req, err := http.NewRequestWithContext(withExchange(ctx, ex), http.MethodGet, c.baseURL+pathQuery, nil)
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: %w", pathQuery, err)
 	}
-	ex := &exchange{}
-	resp, err := c.http.Do(req.WithContext(withExchange(ctx, ex)))
+	resp, err := c.http.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: %w", pathQuery, unwrapURLError(err))
 	}

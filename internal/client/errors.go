@@ -60,14 +60,20 @@ func (e *APIError) hint() string {
 		return "Your workspace role does not allow this call"
 	case code == http.StatusNotFound:
 		return "It does not exist or is not visible to this credential"
-	case code == http.StatusTooManyRequests && e.refusedWait > 0:
-		return fmt.Sprintf("Rate limited: the server asked to wait %s, longer than max_retry_wait (%s); try again later or raise max_retry_wait", e.refusedWait, e.maxRetryWait)
-	case code == http.StatusTooManyRequests:
+	case code == http.StatusTooManyRequests && e.refusedWait == 0:
 		return fmt.Sprintf("Rate limited: gave up after %s; try again later, raise max_retries, or lower requests_per_second", plural(e.Attempts, "attempt"))
-	case code >= 500:
+	case code == http.StatusTooManyRequests:
+		return "Rate limited: " + e.refusedNote()
+	case code >= 500 && e.refusedWait == 0:
 		return fmt.Sprintf("Server error after %s", plural(e.Attempts, "attempt"))
+	case code >= 500:
+		return "Server error: " + e.refusedNote()
 	}
 	return ""
+}
+
+func (e *APIError) refusedNote() string {
+	return fmt.Sprintf("the server asked to wait %s, longer than max_retry_wait (%s); try again later or raise max_retry_wait", e.refusedWait, e.maxRetryWait)
 }
 
 func plural(n int, noun string) string {

@@ -37,7 +37,7 @@ func (c *Client) transportChain(o Options) http.RoundTripper {
 	if o.RequestsPerSecond > 0 {
 		rt = &rateLimitTransport{next: rt, limiter: newRateLimiter(o.RequestsPerSecond, c.clock)}
 	}
-	c.retry = &retryTransport{
+	retry := &retryTransport{
 		next:       rt,
 		log:        o.Logger,
 		clock:      c.clock,
@@ -47,7 +47,7 @@ func (c *Client) transportChain(o Options) http.RoundTripper {
 		timeout:    o.RequestTimeout,
 		maxBody:    maxResponseBytes,
 	}
-	return &loggingTransport{next: c.retry, log: o.Logger, clock: c.clock}
+	return &loggingTransport{next: retry, log: o.Logger, clock: c.clock}
 }
 
 // exchange carries what the retry layer learnt about one request back to the
