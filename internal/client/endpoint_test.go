@@ -1,0 +1,172 @@
+package client
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestNormalizeBaseURL(t *testing.T) {
+	valid := map[string]string{
+		"https://api.cerby.com":           "https://api.cerby.com",
+		"https://api.cerby.com/":          "https://api.cerby.com",
+		"https://api.cerby.com/v1":        "https://api.cerby.com",
+		"https://api.cerby.com/v1/":       "https://api.cerby.com",
+		" HTTPS://API.Cerby.com ":         "https://api.cerby.com",
+		"https://proxy.example.com/cerby": "https://proxy.example.com/cerby",
+		"https://api.cerby.com:8443/v1":   "https://api.cerby.com:8443",
+		"http://localhost:8080":           "http://localhost:8080",
+		"http://127.0.0.1:9/v1/":          "http://127.0.0.1:9",
+		"http://127.1.2.3":                "http://127.1.2.3",
+		"http://[::1]:8080":               "http://[::1]:8080",
+	}
+	for raw, want := range valid {
+		got, err := NormalizeBaseURL(raw)
+		if err != nil || got != want {
+			t.Errorf("NormalizeBaseURL(%q) = %q, %v; want %q", raw, got, err, want)
+		}
+	}
+	invalid := map[string]string{
+		"":                                "empty",
+		"http://api.cerby.com":            "must use HTTPS",
+		"http://10.0.0.1":                 "must use HTTPS",
+		"http://localhost.evil.com":       "must use HTTPS",
+		"ftp://api.cerby.com":             "must use HTTPS",
+		"api.cerby.com":                   "no host",
+		"https://":                        "no host",
+		"https:///v1":                     "no host",
+		"https://api.cerby.com?x=1":       "query",
+		"https://api.cerby.com/?":         "query",
+		"https://api.cerby.com#frag":      "fragment",
+		"https://user:pw@api.cerby.com":   "user info",
+		"https://api.cerby.com:notaport/": "not a valid URL",
+		"https://api.cerby.com/%zz":       "not a valid URL",
+	}
+	for raw, want := range invalid {
+		_, err := NormalizeBaseURL(raw)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("NormalizeBaseURL(%q) error = %v; want it to mention %q", raw, err, want)
+		}
+	}
+	_, err := NormalizeBaseURL("http://api.cerby.com")
+	if !strings.Contains(err.Error(), "https://") || !strings.Contains(err.Error(), "localhost") {
+		t.Errorf("the HTTPS error should say how to fix it: %v", err)
+	}
+	_, err = NormalizeBaseURL("https://user:hunter2@api.cerby.com")
+	if strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("the user-info error echoes the password: %v", err)
+	}
+}
+
+func jwtWith(payload string) string {
+	enc := base64.RawURLEncoding.EncodeToString
+	return enc([]byte(`{"alg":"HS256"}`)) + "." + enc([]byte(payload)) + ".c2ln"
+}
+
+func TestBearerTokenExpiry(t *testing.T) {
+	tests := []struct {
+		token string
+		want  time.Time
+		ok    bool
+	}{
+		{jwtWith(`{"exp":1700000000,"sub":"u"}`), time.Unix(1700000000, 0).UTC(), true},
+		{jwtWith(`{"exp":1700000000.5}`), time.Unix(1700000000, 5e8).UTC(), true},
+		{jwtWith(`{"sub":"no exp"}`), time.Time{}, false},
+		{jwtWith(`{"exp":"1700000000"}`), time.Time{}, false},
+		{jwtWith(`{"exp":-5}`), time.Time{}, false},
+		{jwtWith(`{"exp":1e300}`), time.Time{}, false},
+		{jwtWith(`not json`), time.Time{}, false},
+		{jwtWith(`[1,2]`), time.Time{}, false},
+		{"opaque-token-without-dots", time.Time{}, false},
+		{"a.b", time.Time{}, false},
+		{"a.!!!.c", time.Time{}, false},
+		{"..", time.Time{}, false},
+		{"", time.Time{}, false},
+		{"a.b.c.d.e", time.Time{}, false},
+	}
+	for _, tt := range tests {
+		got, ok := BearerTokenExpiry(tt.token)
+		if ok != tt.ok || !got.Equal(tt.want) {
+			t.Errorf("BearerTokenExpiry(%q) = %v, %v; want %v, %v", tt.token, got, ok, tt.want, tt.ok)
+		}
+	}
+	padded := strings.Split(jwtWith(`{"exp":1700000000}`), ".")
+	padded[1] += "=="
+	if got, ok := BearerTokenExpiry(strings.Join(padded, ".")); !ok || got.Unix() != 1700000000 {
+		t.Errorf("a padded payload should still be read, got %v %v", got, ok)
+	}
+}
+
+func TestNewValidatesOptions(t *testing.T) {
+	bad := map[string]struct {
+		opts Options
+		want string
+	}{
+		"page size too big":   {Options{PageSize: 101}, "between 1 and 100"},
+		"page size negative":  {Options{PageSize: -1}, "between 1 and 100"},
+		"negative retries":    {Options{MaxRetries: -1}, "max retries"},
+		"negative retry wait": {Options{MaxRetryWait: -time.Second}, "max retry wait"},
+		"negative timeout":    {Options{RequestTimeout: -time.Second}, "request timeout"},
+		"negative rate":       {Options{RequestsPerSecond: -1}, "requests per second"},
+		"plain http":          {Options{BaseURL: "http://api.cerby.com"}, "HTTPS"},
+		"key with newline":    {Options{APIKey: testAPIKey + "\n"}, "API key contains"},
+		"token with space":    {Options{BearerToken: "Bearer " + testBearer}, "bearer token contains"},
+		"workspace with tab":  {Options{Workspace: "acme\t"}, "workspace"},
+	}
+	for name, tt := range bad {
+		_, err := New(tt.opts)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: New error = %v; want it to mention %q", name, err, tt.want)
+			continue
+		}
+		assertNoSecret(t, name, err.Error())
+	}
+	c, err := New(Options{})
+	if err != nil {
+		t.Fatalf("zero options should be valid: %v", err)
+	}
+	if c.baseURL != DefaultBaseURL || c.pageSize != DefaultPageSize || c.maxRetryWait != DefaultMaxRetryWait {
+		t.Errorf("defaults not applied: %q %d %s", c.baseURL, c.pageSize, c.maxRetryWait)
+	}
+}
+
+func TestHostileIDsCannotChangeThePath(t *testing.T) {
+	var got hits
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.record(r)
+		if strings.HasSuffix(r.URL.Path, "/accounts") {
+			writeJSON(w, 200, []any{})
+			return
+		}
+		writeJSON(w, 200, accountJSON("x"))
+	}))
+	defer srv.Close()
+	c, _ := newTestClient(t, srv, nil)
+	ctx := context.Background()
+
+	if _, err := c.GetAccount(ctx, "../admin/users"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListUserAccounts(ctx, "a/b?c=1#d %"); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"/v1/accounts/..%2Fadmin%2Fusers", "/v1/users/a%2Fb%3Fc=1%23d%20%25/accounts"}
+	if strings.Join(got.uris, " ") != strings.Join(want, " ") {
+		t.Errorf("request URIs = %q; want %q", got.uris, want)
+	}
+	for _, id := range []string{"", " ", ".", ".."} {
+		if _, err := c.GetAccount(ctx, id); err == nil {
+			t.Errorf("GetAccount(%q) should be refused", id)
+		}
+		if _, err := c.ListUserAccounts(ctx, id); err == nil {
+			t.Errorf("ListUserAccounts(%q) should be refused", id)
+		}
+	}
+	if got.total() != 2 {
+		t.Errorf("refused ids must send no request; server saw %d", got.total())
+	}
+}
