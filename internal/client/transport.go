@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -115,7 +116,17 @@ type retryTransport struct {
 	maxBody    int64
 }
 
-var errBodyTooLarge = errors.New("response body too large")
+// bodyTooLargeError is final: a retry would read the same body again.
+type bodyTooLargeError struct{ limit int64 }
+
+func (e bodyTooLargeError) Error() string {
+	return fmt.Sprintf("response body exceeds the %s limit", byteSize(e.limit))
+}
+
+func isBodyTooLarge(err error) bool {
+	var tooLarge bodyTooLargeError
+	return errors.As(err, &tooLarge)
+}
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
@@ -151,7 +162,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func withAttempts(err error, attempts int) error {
-	if err == nil || errors.Is(err, errBodyTooLarge) {
+	if err == nil || isBodyTooLarge(err) {
 		return err
 	}
 	return fmt.Errorf("%w (after %s)", err, plural(attempts, "attempt"))
@@ -161,7 +172,7 @@ func withAttempts(err error, attempts int) error {
 // long. Only a Retry-After can exceed maxWait: backoff is capped below it.
 func (t *retryTransport) retryPlan(resp *http.Response, err error, attempt int) (wait time.Duration, reason string, retryable bool) {
 	if err != nil {
-		if errors.Is(err, errBodyTooLarge) {
+		if isBodyTooLarge(err) {
 			return 0, "", false
 		}
 		return t.backoff(attempt), "error: " + err.Error(), true
@@ -195,7 +206,7 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 		if secs < 0 {
 			return 0, false
 		}
-		return time.Duration(min(secs, int64(100*365*24*time.Hour/time.Second))) * time.Second, true
+		return time.Duration(min(secs, math.MaxInt32)) * time.Second, true // no overflow; still "too long"
 	}
 	if at, err := http.ParseTime(v); err == nil {
 		return max(at.Sub(now), 0), true
@@ -217,7 +228,7 @@ func (t *retryTransport) attempt(req *http.Request) (*http.Response, error) {
 		return nil, t.describeTimeout(ctx, fmt.Errorf("reading the response body: %w", err))
 	}
 	if int64(len(body)) > t.maxBody {
-		return nil, fmt.Errorf("%w: response body of %s %s exceeds the %s limit", errBodyTooLarge, req.Method, req.URL.Path, byteSize(t.maxBody))
+		return nil, bodyTooLargeError{limit: t.maxBody}
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))

@@ -439,7 +439,7 @@ func TestResponseBodyCap(t *testing.T) {
 		t.Errorf("a body of exactly the cap should be read: %v", err)
 	}
 	_, err := c.GetAccount(context.Background(), "big")
-	if err == nil || !strings.Contains(err.Error(), "response body of GET /v1/accounts/big exceeds the 1 KiB limit") {
+	if err == nil || !strings.Contains(err.Error(), "GET /v1/accounts/big: response body exceeds the 1 KiB limit") {
 		t.Errorf("err = %v", err)
 	}
 	if h.count("/v1/accounts/big") != 1 {
