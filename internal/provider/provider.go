@@ -82,13 +82,14 @@ func (p *cerbyProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
-				MarkdownDescription: fmt.Sprintf("Retries after a `429 Too Many Requests` or `5xx` answer, with capped exponential backoff; `0` disables them. "+
+				MarkdownDescription: fmt.Sprintf("Retries after a `429 Too Many Requests` or `5xx` answer or a network error, with capped exponential backoff and jitter; `0` disables them. "+
 					"Other errors are never retried. Defaults to `%d`.", client.DefaultMaxRetries),
 				Validators: []validator.Int64{maxRetriesValidator},
 			},
 			"max_retry_wait": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "Longest wait before a retry, whether from backoff or from a server's `Retry-After` header, as a Go duration such as `\"30s\"` or `\"2m\"`. " +
+				MarkdownDescription: "Longest wait before a retry, as a Go duration such as `\"30s\"` or `\"2m\"`. Backoff stays below it; when a server's `Retry-After` asks for longer, " +
+					"the read fails with that error instead of waiting. " +
 					"Defaults to `\"" + defaultDuration + "\"`.",
 				Validators: []validator.String{durationValidator},
 			},
