@@ -122,3 +122,18 @@ func TestAccAccounts_retriesAfter429(t *testing.T) {
 	// The only 429 answers the first request: data in state proves the retry.
 	accTest(t, true, stableSteps(config, accountsAddr+".ids", []statecheck.StateCheck{idList(accountsAddr, 1)})...)
 }
+
+func TestAccAccounts_applicationsMergedWithoutDuplicates(t *testing.T) {
+	// One account is listed under both applications, as a shared login can be.
+	shared := account(6, "Shared login", "instagram")
+	f := newFakeAPI(t, fakeData{Listings: map[string][]fixture{
+		"instagram": {fullAccount, shared},
+		"tiktok":    {shared, sparseAccount},
+	}})
+	config := accountsConfig(f, nil, `applications = ["tiktok", "instagram"]`)
+
+	accTest(t, true, stableSteps(config, accountsAddr+".ids", []statecheck.StateCheck{idList(accountsAddr, 1, 6, 2)},
+		f.expectQuery("/v1/accounts", map[string]string{"provider": "instagram"}),
+		f.expectQuery("/v1/accounts", map[string]string{"provider": "tiktok"}),
+	)...)
+}

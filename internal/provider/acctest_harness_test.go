@@ -166,6 +166,7 @@ type cannedResponse struct {
 // fakeData is what the fake API serves.
 type fakeData struct {
 	Accounts     []fixture
+	Listings     map[string][]fixture // by provider= value, in place of Accounts
 	Members      []fixture
 	UserAccounts map[string][]fixture // by member id; unknown ids answer 404
 	Canned       []cannedResponse     // answered first, one per request, in order
@@ -252,7 +253,11 @@ func notFound(w http.ResponseWriter) {
 
 func (f *fakeAPI) listAccounts(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	matched := filter(f.data.Accounts, func(a fixture) bool {
+	served := f.data.Accounts
+	if listing, ok := f.data.Listings[q.Get("provider")]; ok {
+		served = listing
+	}
+	matched := filter(served, func(a fixture) bool {
 		return fieldIs(a, "provider", q.Get("provider")) && fieldIs(a, "status", q.Get("status")) &&
 			fieldIs(a, "type", q.Get("type")) && fieldIs(a, "role", q.Get("role")) &&
 			inCSV(a, "id", q.Get("ids")) && containsFold(a, q.Get("search"), "name")

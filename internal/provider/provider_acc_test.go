@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -102,6 +103,26 @@ func TestAccProvider_configWinsOverEnvironment(t *testing.T) {
 	ignored.requireRequests(t, 0)
 }
 
+func TestAccProvider_redirectElsewhereCarriesNoCredential(t *testing.T) {
+	bearer := jwtExpiringAt(time.Now().Add(24 * time.Hour))
+	credentials := map[string]string{
+		"api key":      fmt.Sprintf("api_key = %q", testAPIKey),
+		"bearer token": fmt.Sprintf("bearer_token = %q", bearer),
+	}
+	for name, credential := range credentials {
+		t.Run(name, func(t *testing.T) {
+			// Another port is another origin, even on the same host.
+			elsewhere := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}})
+			f := newFakeAPI(t, fakeData{Always: &cannedResponse{
+				Status: http.StatusTemporaryRedirect,
+				Header: map[string]string{"Location": elsewhere.server.URL + "/v1/accounts?startIndex=1&limit=100"},
+			}})
+			readAccountsWith(t, true, f, providerBlock(f.endpointArg(), credential),
+				elsewhere.expectEveryRequest(nil, "X-API-Key", "Authorization"))
+		})
+	}
+}
+
 func TestAccProvider_endpointWithV1Suffix(t *testing.T) {
 	f := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}})
 	config := providerBlock(fmt.Sprintf("endpoint = %q", f.server.URL+"/v1/"), fmt.Sprintf("api_key = %q", testAPIKey))
@@ -132,20 +153,25 @@ func TestAccProvider_expiredBearerToken(t *testing.T) {
 	f.requireRequests(t, 0)
 }
 
+func TestAccProvider_plainHTTPOnlyOnLoopback(t *testing.T) {
+	f := newFakeAPI(t, fakeData{})
+	config := providerBlock(`endpoint = "http://api.example.com"`, fmt.Sprintf("api_key = %q", testAPIKey)) + dataAccounts
+	accTest(t, true, errorSteps(config, `HTTPS`)...)
+	f.requireRequests(t, 0)
+}
+
 func TestAccProvider_invalidSettings(t *testing.T) {
 	cases := map[string]struct{ arg, want string }{
-		"plain http to a remote host": {`endpoint = "http://api.example.com"`, `HTTPS`},
-		"page_size 0":                 {"page_size = 0", `\b100\b`},
-		"page_size 101":               {"page_size = 101", `\b100\b`},
-		"negative max_retries":        {"max_retries = -1", `(?i)(at\s+least\s+0|negative|>=\s*0|greater\s+than\s+or\s+equal)`},
-		"bad max_retry_wait":          {`max_retry_wait = "soon"`, `(?i)duration`},
-		"bad request_timeout":         {`request_timeout = "10 parsecs"`, `(?i)duration`},
-		"requests_per_second 0":       {"requests_per_second = 0", `(?i)(greater\s+than\s+0|positive|>\s*0)`},
+		"page_size 0":           {"page_size = 0", `\b100\b`},
+		"page_size 101":         {"page_size = 101", `\b100\b`},
+		"negative max_retries":  {"max_retries = -1", `(?i)(at\s+least\s+0|negative|>=\s*0|greater\s+than\s+or\s+equal|0\s+(\(no\s+retry\)\s+)?or\s+more)`},
+		"bad max_retry_wait":    {`max_retry_wait = "soon"`, `(?i)duration`},
+		"bad request_timeout":   {`request_timeout = "10 parsecs"`, `(?i)duration`},
+		"requests_per_second 0": {"requests_per_second = 0", `(?i)(greater\s+than\s+(0|zero)|positive|>\s*0)`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			f := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}})
-			// The argument comes last so it overrides the fake's endpoint.
 			accTest(t, true, errorSteps(f.provider(tc.arg)+dataAccounts, tc.want)...)
 			f.requireRequests(t, 0)
 		})
