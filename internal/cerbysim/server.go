@@ -124,23 +124,27 @@ func (s *Server) MemberIDs() []string {
 	return s.state.memberIDs()
 }
 
-// ServeHTTP answers one request, records it and logs it.
+// ServeHTTP answers one request, records it and logs it. Recording happens
+// as the status is sent, before the body, so a client that has its response
+// always finds it in Counters.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	began := time.Now()
 	seq := s.seq.Add(1)
 	endpoint, id := route(r.URL.EscapedPath())
-	rec := &recorder{ResponseWriter: w}
+	rec := &recorder{ResponseWriter: w, settled: func(status int) {
+		seen := describe(r, endpoint)
+		seen.Status = status
+		s.counters.record(seen, s.cfg.Now())
+		s.logRequest(r, status, time.Since(began))
+	}}
 	rec.Header().Set("X-Request-Id", fmt.Sprintf("sim-%08d", seq))
 
 	s.serve(rec, r, seq, endpoint, id)
-
-	seen := describe(r, endpoint)
-	seen.Status = rec.status
-	s.counters.record(seen, s.cfg.Now())
-	s.logRequest(r, rec.status, time.Since(began))
+	// Nothing was sent when the client left during the latency fault.
+	rec.settle(0)
 }
 
-func (s *Server) serve(w http.ResponseWriter, r *http.Request, seq uint64, endpoint, id string) {
+func (s *Server) serve(w *recorder, r *http.Request, seq uint64, endpoint, id string) {
 	if !s.delay(r) {
 		return
 	}
@@ -186,12 +190,13 @@ func (s *Server) delay(r *http.Request) bool {
 	}
 }
 
-func dropConnection(w http.ResponseWriter) {
+func dropConnection(w *recorder) {
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		writeDetail(w, http.StatusInternalServerError, "cerbysim could not drop the connection: "+err.Error())
 		return
 	}
+	w.settle(0)
 	_ = conn.Close()
 }
 
@@ -282,24 +287,27 @@ func (s *Server) logRequest(r *http.Request, status int, took time.Duration) {
 	fmt.Fprintf(s.cfg.Log, "%s %s %d %s\n", r.Method, r.URL.RequestURI(), status, took.Round(time.Microsecond))
 }
 
-// recorder remembers the status sent; it stays 0 when the connection is
-// dropped without a response.
+// recorder reports the status once, when it is sent; 0 means no response.
 type recorder struct {
 	http.ResponseWriter
-	status int
+	settled func(status int)
+	done    bool
+}
+
+func (rec *recorder) settle(status int) {
+	if !rec.done {
+		rec.done = true
+		rec.settled(status)
+	}
 }
 
 func (rec *recorder) WriteHeader(status int) {
-	if rec.status == 0 {
-		rec.status = status
-	}
+	rec.settle(status)
 	rec.ResponseWriter.WriteHeader(status)
 }
 
 func (rec *recorder) Write(b []byte) (int, error) {
-	if rec.status == 0 {
-		rec.status = http.StatusOK
-	}
+	rec.settle(http.StatusOK)
 	return rec.ResponseWriter.Write(b)
 }
 
