@@ -35,6 +35,7 @@ type Options struct {
 	RequestTimeout    time.Duration // per HTTP attempt
 	RequestsPerSecond float64       // 0: no client-side limit
 	HTTPClient        *http.Client  // optional; its Transport becomes the innermost layer
+	ExtraRootCAsPEM   []byte        // optional PEM bundle trusted in addition to the system roots
 	Logger            Logger        // optional
 }
 
@@ -64,7 +65,11 @@ func New(opts Options) (*Client, error) {
 		secrets:      nonEmpty(o.APIKey, o.BearerToken),
 		clock:        realClock(),
 	}
-	c.http = &http.Client{Transport: c.transportChain(o)}
+	base, err := baseTransport(o)
+	if err != nil {
+		return nil, err
+	}
+	c.http = &http.Client{Transport: c.transportChain(o, base)}
 	return c, nil
 }
 

@@ -3,6 +3,8 @@ package client
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -21,11 +23,7 @@ const (
 
 // transportChain builds the layers in the order a request passes them:
 // logging → retry → rate limit → auth → the base transport.
-func (c *Client) transportChain(o Options) http.RoundTripper {
-	base := http.DefaultTransport
-	if o.HTTPClient != nil && o.HTTPClient.Transport != nil {
-		base = o.HTTPClient.Transport
-	}
+func (c *Client) transportChain(o Options, base http.RoundTripper) http.RoundTripper {
 	origin, _ := url.Parse(o.BaseURL) // already validated by NormalizeBaseURL
 	var rt http.RoundTripper = &authTransport{
 		next:      base,
@@ -49,6 +47,36 @@ func (c *Client) transportChain(o Options) http.RoundTripper {
 		maxBody:    maxResponseBytes,
 	}
 	return &loggingTransport{next: retry, log: o.Logger, clock: c.clock}
+}
+
+// baseTransport is the caller's transport or net/http's default, which honours
+// HTTPS_PROXY and NO_PROXY. Extra root CAs (a TLS-inspecting proxy's) go into a
+// clone of it, so the proxy settings stay.
+func baseTransport(o Options) (http.RoundTripper, error) {
+	base := http.DefaultTransport
+	if o.HTTPClient != nil && o.HTTPClient.Transport != nil {
+		base = o.HTTPClient.Transport
+	}
+	if len(o.ExtraRootCAsPEM) == 0 {
+		return base, nil
+	}
+	t, ok := base.(*http.Transport)
+	if !ok {
+		return nil, fmt.Errorf("extra root CAs need an *http.Transport, got %T", base)
+	}
+	roots, err := x509.SystemCertPool()
+	if err != nil {
+		roots = x509.NewCertPool() // no system store (a scratch container): the extra CAs alone
+	}
+	if !roots.AppendCertsFromPEM(o.ExtraRootCAsPEM) {
+		return nil, errors.New("the extra root CA bundle holds no PEM certificate")
+	}
+	t = t.Clone()
+	if t.TLSClientConfig == nil {
+		t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	t.TLSClientConfig.RootCAs = roots
+	return t, nil
 }
 
 // exchange carries what the retry layer learnt about one request back to the
