@@ -97,6 +97,11 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.faults.InsertBetweenPages, "insert-between-pages", 0, "items added in front of a listing before each page after the first")
 	fs.IntVar(&o.faults.RemoveBetweenPages, "remove-between-pages", 0, "items removed from the front of a listing before each page after the first")
 	fs.BoolVar(&o.faults.NeverAdvance, "never-advance", false, "serve the first page whatever startIndex asks")
+	fs.IntVar(&o.faults.ChangeLimit, "change-limit", 0, "pages the insert/remove faults act before at most (0: every page)")
+	fs.IntVar(&o.faults.DuplicateItems, "duplicate-items", 0, "list the first n items of a listing again at its end")
+	fs.IntVar(&o.faults.EmptyPageAt, "empty-page-at", 0, "serve an empty page at this startIndex (0: never)")
+	fs.IntVar(&o.faults.TotalResultsOffset, "total-offset", 0, "add this to totalResults (negative: too low)")
+	fs.BoolVar(&o.faults.OmitTotalResults, "omit-total", false, "leave totalResults out of listings")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}

@@ -22,10 +22,11 @@ const (
 type Request struct {
 	Method, Path, RawQuery string
 	Endpoint               string
-	HasAPIKey              bool // X-API-Key header sent
-	HasAuthorization       bool // Authorization header sent
-	HasWorkspace           bool // Cerby-Workspace header sent
-	Status                 int  // 0 when the connection was dropped
+	HasAPIKey              bool      // X-API-Key header sent
+	HasAuthorization       bool      // Authorization header sent
+	HasWorkspace           bool      // Cerby-Workspace header sent
+	Status                 int       // 0 when the connection was dropped
+	At                     time.Time // when the status was sent, by Config.Now
 }
 
 // Counters is a snapshot of what the server has served.
@@ -45,6 +46,7 @@ type counterStore struct {
 func (cs *counterStore) record(req Request, at time.Time) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
+	req.At = at
 	cs.c.ByEndpoint[req.Endpoint]++
 	cs.c.ByStatus[req.Status]++
 	cs.c.BySecond[at.Unix()]++

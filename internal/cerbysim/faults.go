@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -45,9 +47,27 @@ type Faults struct {
 	// (startIndex > 1), as if the workspace changed while a client paged.
 	InsertBetweenPages int
 	RemoveBetweenPages int
+	// ChangeLimit caps how many pages those two act before (0: every page
+	// after the first), so that a client that starts over sees the listing
+	// settle.
+	ChangeLimit int
 
 	// NeverAdvance serves the first page's items whatever startIndex asks.
 	NeverAdvance bool
+
+	// DuplicateItems lists the first n items of a listing again at its end,
+	// counted in totalResults, as a server that reaches an account by two
+	// routes might.
+	DuplicateItems int
+
+	// EmptyPageAt serves an empty page at this startIndex (0: never) while
+	// totalResults still counts the items beyond it.
+	EmptyPageAt int
+
+	// TotalResultsOffset is added to the true totalResults (negative: too
+	// low, never below zero); OmitTotalResults leaves totalResults out.
+	TotalResultsOffset int
+	OmitTotalResults   bool
 }
 
 // Validate reports settings that cannot be honoured.
@@ -74,6 +94,9 @@ func (f Faults) Validate() error {
 		{"RateLimitPerSecond", f.RateLimitPerSecond},
 		{"InsertBetweenPages", f.InsertBetweenPages},
 		{"RemoveBetweenPages", f.RemoveBetweenPages},
+		{"ChangeLimit", f.ChangeLimit},
+		{"DuplicateItems", f.DuplicateItems},
+		{"EmptyPageAt", f.EmptyPageAt},
 	}
 	for _, c := range counts {
 		if c.value < 0 {
@@ -138,4 +161,27 @@ func (w *rateWindow) admit(now time.Time, budget int) bool {
 	}
 	w.used++
 	return true
+}
+
+// totalField is the totalResults member of a listing envelope, with its
+// trailing comma, as the total faults make it.
+func (f Faults) totalField(matched int) string {
+	if f.OmitTotalResults {
+		return ""
+	}
+	return fmt.Sprintf(`"totalResults":%d,`, max(matched+f.TotalResultsOffset, 0))
+}
+
+// withDuplicates appends the first n items again; the list is clipped so the
+// state's own slice is never written.
+func withDuplicates[T any](items []T, n int) []T {
+	return append(slices.Clip(items), items[:min(n, len(items))]...)
+}
+
+// changeGate counts the pages the between-pages faults acted before.
+type changeGate struct{ acted atomic.Int64 }
+
+// allow reports whether the faults may act once more under limit (0: always).
+func (g *changeGate) allow(limit int) bool {
+	return limit == 0 || g.acted.Add(1) <= int64(limit)
 }

@@ -1,6 +1,7 @@
 package cerbysim
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -210,10 +211,89 @@ func TestFaultsValidate(t *testing.T) {
 	if err := (Faults{Random429Rate: 0.5, RateLimitPerSecond: 2}).Validate(); err != nil {
 		t.Fatalf("valid faults rejected: %v", err)
 	}
-	err := Faults{Random5xxRate: 1.5, DropConnectionRate: -0.1, InsertBetweenPages: -1, Latency: -time.Second}.Validate()
-	for _, want := range []string{"Random5xxRate", "DropConnectionRate", "InsertBetweenPages", "Latency"} {
+	err := Faults{Random5xxRate: 1.5, DropConnectionRate: -0.1, InsertBetweenPages: -1, Latency: -time.Second, ChangeLimit: -1, DuplicateItems: -1, EmptyPageAt: -1}.Validate()
+	for _, want := range []string{"Random5xxRate", "DropConnectionRate", "InsertBetweenPages", "Latency", "ChangeLimit", "DuplicateItems", "EmptyPageAt"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v should name %s", err, want)
 		}
+	}
+}
+
+func TestChangeLimitLetsTheListingSettle(t *testing.T) {
+	ws := Generate(9, Size{Accounts: 10})
+	sim, url := serve(t, ws, Config{Faults: Faults{InsertBetweenPages: 2, ChangeLimit: 1}})
+	var second, again accountsPage
+	get(t, url+"/v1/accounts?limit=5&startIndex=6").decode(t, &second)
+	get(t, url+"/v1/accounts?limit=5&startIndex=6").decode(t, &again)
+	if second.TotalResults != 12 || again.TotalResults != 12 || len(sim.AccountIDs()) != 12 {
+		t.Fatalf("totals %d then %d, %d accounts: want one change of two", second.TotalResults, again.TotalResults, len(sim.AccountIDs()))
+	}
+}
+
+func TestDuplicateItemsAreCountedAndListedAgainAtTheEnd(t *testing.T) {
+	ws := Generate(9, Size{Accounts: 10, Members: 4})
+	_, url := serve(t, ws, Config{Faults: Faults{DuplicateItems: 3}})
+	var last accountsPage
+	get(t, url+"/v1/accounts?limit=5&startIndex=11").decode(t, &last)
+	if got := ids(t, last.Accounts); !slices.Equal(got, ws.AccountIDs()[:3]) || last.TotalResults != 13 {
+		t.Fatalf("page past the end %v of %d, want the first three again of 13", got, last.TotalResults)
+	}
+	var members membersPage
+	get(t, url+"/v1/admin/users").decode(t, &members)
+	if got := ids(t, members.Resources); len(got) != 7 || !slices.Equal(got[4:], ws.MemberIDs()[:3]) {
+		t.Fatalf("members %v", got)
+	}
+	// The workspace's own list is untouched by the repeat.
+	var first accountsPage
+	get(t, url+"/v1/accounts?limit=100").decode(t, &first)
+	if got := ids(t, first.Accounts); !slices.Equal(got[:10], ws.AccountIDs()) {
+		t.Fatalf("listing %v", got)
+	}
+}
+
+func TestEmptyPageAt(t *testing.T) {
+	ws := Generate(9, Size{Accounts: 10})
+	_, url := serve(t, ws, Config{Faults: Faults{EmptyPageAt: 6}})
+	var empty, other accountsPage
+	get(t, url+"/v1/accounts?limit=5&startIndex=6").decode(t, &empty)
+	get(t, url+"/v1/accounts?limit=5&startIndex=7").decode(t, &other)
+	if len(empty.Accounts) != 0 || empty.TotalResults != 10 || len(other.Accounts) != 4 {
+		t.Fatalf("page at 6: %d items of %d; page at 7: %d items", len(empty.Accounts), empty.TotalResults, len(other.Accounts))
+	}
+}
+
+func TestTotalResultsFaults(t *testing.T) {
+	ws := Generate(9, Size{Accounts: 10, Members: 4})
+	cases := []struct {
+		faults  Faults
+		account string // the totalResults member as sent, "" when absent
+	}{
+		{Faults{TotalResultsOffset: 5}, "15"},
+		{Faults{TotalResultsOffset: -4}, "6"},
+		{Faults{TotalResultsOffset: -40}, "0"},
+		{Faults{OmitTotalResults: true}, ""},
+	}
+	for _, c := range cases {
+		_, url := serve(t, ws, Config{Faults: c.faults})
+		for _, path := range []string{"/v1/accounts", "/v1/admin/users"} {
+			var envelope map[string]json.RawMessage
+			get(t, url+path).decode(t, &envelope)
+			want := c.account
+			if path == "/v1/admin/users" && want != "" {
+				want = fmt.Sprint(max(4+c.faults.TotalResultsOffset, 0))
+			}
+			if got := string(envelope["totalResults"]); got != want {
+				t.Errorf("%+v %s: totalResults %q, want %q", c.faults, path, got, want)
+			}
+		}
+	}
+}
+
+func TestRequestsRecordWhenTheyWereAnswered(t *testing.T) {
+	at := time.Unix(1_700_000_000, 0)
+	sim, url := serve(t, fixture(t), Config{Now: func() time.Time { return at }})
+	get(t, url+"/v1/accounts")
+	if got := sim.Counters().Requests; len(got) != 1 || !got[0].At.Equal(at) {
+		t.Fatalf("requests %+v, want one at %s", got, at)
 	}
 }

@@ -45,12 +45,11 @@ func (s *Server) listAccounts(w http.ResponseWriter, q url.Values) {
 		writeErrors(w, http.StatusBadRequest, "invalid_parameter", err.Error(), false)
 		return
 	}
-	if p.start > 1 {
-		s.state.changeAccounts(s.cfg.Faults.InsertBetweenPages, s.cfg.Faults.RemoveBetweenPages)
-	}
-	matched := filter(s.state.accountList(), newAccountFilter(q))
-	head := fmt.Sprintf(`{"startIndex":%d,"limit":%d,"totalResults":%d,"accounts":`, p.start, p.size, len(matched))
-	writeItems(w, head, pageOf(matched, p, s.cfg.Faults.NeverAdvance), "}")
+	s.changeBetweenPages(p, s.state.changeAccounts)
+	f := s.cfg.Faults
+	matched := withDuplicates(filter(s.state.accountList(), newAccountFilter(q)), f.DuplicateItems)
+	head := fmt.Sprintf(`{"startIndex":%d,"limit":%d,%s"accounts":`, p.start, p.size, f.totalField(len(matched)))
+	writeItems(w, head, pageOf(matched, p, f), "}")
 }
 
 func (s *Server) listMembers(w http.ResponseWriter, q url.Values) {
@@ -63,12 +62,20 @@ func (s *Server) listMembers(w http.ResponseWriter, q url.Values) {
 		writeErrors(w, http.StatusBadRequest, "invalid_parameter", err.Error(), false)
 		return
 	}
-	if p.start > 1 {
-		s.state.changeMembers(s.cfg.Faults.InsertBetweenPages, s.cfg.Faults.RemoveBetweenPages)
+	s.changeBetweenPages(p, s.state.changeMembers)
+	faults := s.cfg.Faults
+	matched := withDuplicates(filter(s.state.memberList(), f), faults.DuplicateItems)
+	head := fmt.Sprintf(`{%s"itemsPerPage":%d,"startIndex":%d,"resources":`, faults.totalField(len(matched)), p.size, p.start)
+	writeItems(w, head, pageOf(matched, p, faults), "}")
+}
+
+// changeBetweenPages lets the between-pages faults act before any page after
+// the first, at most ChangeLimit times.
+func (s *Server) changeBetweenPages(p page, change func(insert, remove int)) {
+	f := s.cfg.Faults
+	if p.start > 1 && (f.InsertBetweenPages > 0 || f.RemoveBetweenPages > 0) && s.changes.allow(f.ChangeLimit) {
+		change(f.InsertBetweenPages, f.RemoveBetweenPages)
 	}
-	matched := filter(s.state.memberList(), f)
-	head := fmt.Sprintf(`{"totalResults":%d,"itemsPerPage":%d,"startIndex":%d,"resources":`, len(matched), p.size, p.start)
-	writeItems(w, head, pageOf(matched, p, s.cfg.Faults.NeverAdvance), "}")
 }
 
 func (s *Server) getAccount(w http.ResponseWriter, id string) {
@@ -137,10 +144,13 @@ func positiveParam(q url.Values, name string, fallback int) (int, error) {
 }
 
 // pageOf cuts one page out of the matched items; with the NeverAdvance fault
-// always the first.
-func pageOf[T any](items []T, p page, neverAdvance bool) []T {
+// always the first, with EmptyPageAt none at that startIndex.
+func pageOf[T any](items []T, p page, f Faults) []T {
 	start := p.start
-	if neverAdvance {
+	switch {
+	case f.EmptyPageAt > 0 && p.start == f.EmptyPageAt:
+		return nil
+	case f.NeverAdvance:
 		start = 1
 	}
 	from := min(start-1, len(items))

@@ -40,6 +40,7 @@ type Server struct {
 	seq      atomic.Uint64
 	counters counterStore
 	rate     rateWindow
+	changes  changeGate
 	logMu    sync.Mutex
 
 	httpMu  sync.Mutex
