@@ -20,9 +20,9 @@ type Logger interface {
 }
 
 // Options configure a Client. Zero values mean: no credential, no workspace,
-// PageSize DefaultPageSize, MaxRetries 0, MaxRetryWait DefaultMaxRetryWait,
-// RequestTimeout DefaultRequestTimeout, no rate limit, http.DefaultTransport,
-// no logging.
+// PageSize DefaultPageSize, PageConcurrency DefaultPageConcurrency,
+// MaxRetries 0, MaxRetryWait DefaultMaxRetryWait, RequestTimeout
+// DefaultRequestTimeout, no rate limit, http.DefaultTransport, no logging.
 type Options struct {
 	BaseURL           string // e.g. https://api.cerby.com; a trailing "/" or "/v1" is tolerated
 	APIKey            string // sent as X-API-Key; wins over BearerToken
@@ -30,12 +30,13 @@ type Options struct {
 	Workspace         string // sent as Cerby-Workspace when not empty
 	UserAgent         string
 	PageSize          int
+	PageConcurrency   int           // pages of one listing fetched at once once its total is known; 1 is serial
 	MaxRetries        int           // retries after the first attempt
 	MaxRetryWait      time.Duration // longest Retry-After honoured
 	RequestTimeout    time.Duration // per HTTP attempt
 	RequestsPerSecond float64       // 0: no client-side limit
 	HTTPClient        *http.Client  // optional; its Transport becomes the innermost layer
-	ExtraRootCAsPEM   []byte        // optional PEM bundle trusted in addition to the system roots
+	ExtraRootCAsPEM   string        // optional PEM bundle trusted in addition to the system roots
 	Logger            Logger        // optional
 }
 
@@ -43,13 +44,14 @@ type Options struct {
 // sources of one provider instance share one Client, and so share its rate
 // limit and its 429 pause.
 type Client struct {
-	baseURL      string
-	pageSize     int
-	maxRetryWait time.Duration
-	secrets      []string // redacted from anything the server echoes back
-	http         *http.Client
-	clock        *clock    // replaced by tests so that no test really waits
-	pause        pauseGate // shared by every request: one 429 pauses them all
+	baseURL         string
+	pageSize        int
+	pageConcurrency int
+	maxRetryWait    time.Duration
+	secrets         []string // redacted from anything the server echoes back
+	http            *http.Client
+	clock           *clock    // replaced by tests so that no test really waits
+	pause           pauseGate // shared by every request: one 429 pauses them all
 }
 
 // New validates the options and builds the transport chain.
@@ -59,11 +61,12 @@ func New(opts Options) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
-		baseURL:      o.BaseURL,
-		pageSize:     o.PageSize,
-		maxRetryWait: o.MaxRetryWait,
-		secrets:      nonEmpty(o.APIKey, o.BearerToken),
-		clock:        realClock(),
+		baseURL:         o.BaseURL,
+		pageSize:        o.PageSize,
+		pageConcurrency: o.PageConcurrency,
+		maxRetryWait:    o.MaxRetryWait,
+		secrets:         nonEmpty(o.APIKey, o.BearerToken),
+		clock:           realClock(),
 	}
 	base, err := baseTransport(o)
 	if err != nil {
@@ -85,6 +88,9 @@ func withDefaults(o Options) (Options, error) {
 	if o.PageSize == 0 {
 		o.PageSize = DefaultPageSize
 	}
+	if o.PageConcurrency == 0 {
+		o.PageConcurrency = DefaultPageConcurrency
+	}
 	if o.MaxRetryWait == 0 {
 		o.MaxRetryWait = DefaultMaxRetryWait
 	}
@@ -101,6 +107,8 @@ func validate(o Options) error {
 	switch {
 	case o.PageSize < 1 || o.PageSize > MaxPageSize:
 		return fmt.Errorf("page size must be between 1 and %d, got %d", MaxPageSize, o.PageSize)
+	case o.PageConcurrency < 1 || o.PageConcurrency > MaxPageConcurrency:
+		return fmt.Errorf("page concurrency must be between 1 and %d, got %d", MaxPageConcurrency, o.PageConcurrency)
 	case o.MaxRetries < 0:
 		return fmt.Errorf("max retries must be 0 or more, got %d", o.MaxRetries)
 	case o.MaxRetryWait < 0:

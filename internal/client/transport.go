@@ -68,7 +68,7 @@ func baseTransport(o Options) (http.RoundTripper, error) {
 	if err != nil {
 		roots = x509.NewCertPool() // no system store (a scratch container): the extra CAs alone
 	}
-	if !roots.AppendCertsFromPEM(o.ExtraRootCAsPEM) {
+	if !roots.AppendCertsFromPEM([]byte(o.ExtraRootCAsPEM)) {
 		return nil, errors.New("the extra root CA bundle holds no PEM certificate")
 	}
 	t = t.Clone()
@@ -196,11 +196,17 @@ func withAttempts(err error, attempts int) error {
 	return fmt.Errorf("%w (after %s)", err, plural(attempts, "attempt"))
 }
 
+// isUntrustedCertificate is final too: the next handshake meets the same
+// certificate.
+func isUntrustedCertificate(err error) bool {
+	return errors.As(err, new(*tls.CertificateVerificationError))
+}
+
 // retryPlan says whether an outcome is worth another attempt and after how
 // long. Only a Retry-After can exceed maxWait: backoff is capped below it.
 func (t *retryTransport) retryPlan(resp *http.Response, err error, attempt int) (wait time.Duration, reason string, retryable bool) {
 	if err != nil {
-		if isBodyTooLarge(err) {
+		if isBodyTooLarge(err) || isUntrustedCertificate(err) {
 			return 0, "", false
 		}
 		return t.backoff(attempt), "error: " + err.Error(), true

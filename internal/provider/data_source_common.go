@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"strings"
@@ -59,6 +60,10 @@ func (d *dataSourceBase) beginRead(ctx context.Context, t timeouts.Value, diags 
 // already names the status, its likely cause, the scope and the request id.
 func addReadError(ctx context.Context, diags *diag.Diagnostics, summary string, err error) {
 	detail := err.Error()
+	if errors.As(err, new(x509.UnknownAuthorityError)) {
+		detail += fmt.Sprintf("\n\nThe server's TLS certificate is signed by an authority this machine does not trust. Behind a TLS-inspecting proxy, "+
+			"set ca_certificate_file (or %s) to the proxy's CA certificate in PEM format.", envCAFile)
+	}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		detail += fmt.Sprintf("\n\nThe read did not finish within its time limit (default %s): raise it with a `timeouts { read = \"30m\" }` block.", defaultReadTimeoutText)
 	}

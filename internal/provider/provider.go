@@ -75,6 +75,12 @@ func (p *cerbyProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 					"(`localhost`, `127.0.0.1`, `::1`); a trailing `/` or `/v1` is accepted. Environment variable: `" + envEndpoint + "`.",
 				Validators: []validator.String{endpointValidator},
 			},
+			"ca_certificate_file": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Path of a PEM file with one or more CA certificates to trust in addition to the system's, " +
+					"for a TLS-inspecting corporate proxy that re-signs HTTPS traffic with its own CA. Environment variable: `" + envCAFile + "`.",
+				Validators: []validator.String{caCertificateFileValidator},
+			},
 			"page_size": schema.Int64Attribute{
 				Optional:            true,
 				MarkdownDescription: fmt.Sprintf("Items requested per page when listing, from 1 to %d. Defaults to `%d`.", client.MaxPageSize, client.DefaultPageSize),

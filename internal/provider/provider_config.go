@@ -1,7 +1,10 @@
 package provider
 
 import (
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 	"unicode"
@@ -18,6 +21,7 @@ const (
 	envBearerToken = "CERBY_BEARER_TOKEN"
 	envWorkspace   = "CERBY_WORKSPACE"
 	envEndpoint    = "CERBY_ENDPOINT"
+	envCAFile      = "CERBY_CA_CERTIFICATE_FILE"
 
 	defaultDuration = "60s"
 )
@@ -33,6 +37,7 @@ type providerModel struct {
 	MaxRetryWait      types.String  `tfsdk:"max_retry_wait"`
 	RequestTimeout    types.String  `tfsdk:"request_timeout"`
 	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
+	CACertificateFile types.String  `tfsdk:"ca_certificate_file"`
 }
 
 // checkCredential never quotes the value: it is a secret.
@@ -61,6 +66,34 @@ func checkBearerTokenExpiry(token string, now time.Time) error {
 // required and gives an example.
 func checkEndpoint(s string) error {
 	_, err := client.NormalizeBaseURL(s)
+	return err
+}
+
+// readCACertificates returns the bundle at file once every CERTIFICATE block
+// in it parses and there is at least one.
+func readCACertificates(file string) (string, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("cannot read the CA certificate file: %w", err)
+	}
+	found := 0
+	for block, rest := pem.Decode(data); block != nil; block, rest = pem.Decode(rest) {
+		if block.Type != "CERTIFICATE" {
+			continue
+		}
+		if _, err := x509.ParseCertificate(block.Bytes); err != nil {
+			return "", fmt.Errorf("certificate %d in %s cannot be parsed: %w", found+1, file, err)
+		}
+		found++
+	}
+	if found == 0 {
+		return "", fmt.Errorf("%s holds no PEM certificate (a block starting with -----BEGIN CERTIFICATE-----): give the CA certificate of your TLS-inspecting proxy in PEM format", file)
+	}
+	return string(data), nil
+}
+
+func checkCACertificateFile(file string) error {
+	_, err := readCACertificates(file)
 	return err
 }
 
@@ -104,6 +137,7 @@ func checkRequestsPerSecond(f float64) error {
 var (
 	credentialValidator        = stringCheck{"value must be non-empty without surrounding whitespace", checkCredential}
 	endpointValidator          = stringCheck{"value must be an https URL (http only for loopback hosts)", checkEndpoint}
+	caCertificateFileValidator = stringCheck{"value must name a readable PEM file with at least one certificate", checkCACertificateFile}
 	durationValidator          = stringCheck{"value must be a positive Go duration such as \"30s\"", checkDuration}
 	pageSizeValidator          = int64Check{fmt.Sprintf("value must be between 1 and %d", client.MaxPageSize), checkPageSize}
 	maxRetriesValidator        = int64Check{"value must be at least 0", checkMaxRetries}
@@ -144,6 +178,7 @@ func resolveClientOptions(m providerModel, getenv func(string) string, now time.
 		RequestTimeout:    r.durationValue(m.RequestTimeout, "request_timeout"),
 		RequestsPerSecond: r.requestsPerSecond(m.RequestsPerSecond),
 		BaseURL:           r.endpoint(m.Endpoint),
+		ExtraRootCAsPEM:   r.caCertificates(m.CACertificateFile),
 	}
 	opts.APIKey, opts.BearerToken = r.credentials(m, now)
 	return opts, r.diags
@@ -184,6 +219,19 @@ func (r *configResolver) endpoint(v types.String) string {
 		return err
 	})
 	return normalized
+}
+
+func (r *configResolver) caCertificates(v types.String) string {
+	s := r.stringValue(v, "ca_certificate_file", envCAFile, nil)
+	if !s.present {
+		return ""
+	}
+	var bundle string
+	r.check(path.Root("ca_certificate_file"), s.envVar, func() (err error) {
+		bundle, err = readCACertificates(s.value)
+		return err
+	})
+	return bundle
 }
 
 // stringValue reads an attribute, falling back to envVar (if any) when the

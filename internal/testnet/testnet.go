@@ -12,6 +12,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
@@ -57,6 +58,7 @@ func NewCA(t testing.TB) *CA {
 func (ca *CA) NewServer(t testing.TB, h http.Handler, hosts ...string) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // refused handshakes are what some tests expect
 	srv.TLS = &tls.Config{Certificates: []tls.Certificate{ca.leaf(t, append([]string{"127.0.0.1", "localhost"}, hosts...))}, MinVersion: tls.VersionTLS12}
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
