@@ -19,6 +19,9 @@ const (
 	DefaultMaxRetries     = 5
 	DefaultMaxRetryWait   = 60 * time.Second
 	DefaultRequestTimeout = 60 * time.Second
+
+	DefaultPageConcurrency = 4
+	MaxPageConcurrency     = 16
 )
 
 // API key scopes the endpoints need; a missing scope answers 401.
@@ -33,6 +36,10 @@ var ErrNotFound = errors.New("not found")
 // ErrNotAdvancing is returned when a page adds no new id: the server is not
 // moving forward and the walk stops instead of looping.
 var ErrNotAdvancing = errors.New("pagination is not advancing")
+
+// ErrListingChanged is returned when totalResults kept changing while a
+// listing was read, however often the walk started over.
+var ErrListingChanged = errors.New("the listing kept changing while it was read")
 
 // AccountFilter maps to the query parameters of GET /v1/accounts.
 type AccountFilter struct {
