@@ -3,6 +3,7 @@ package provider
 import (
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -44,9 +45,9 @@ type providerModel struct {
 func checkCredential(s string) error {
 	switch {
 	case s == "":
-		return fmt.Errorf("the value is empty: set the credential or leave the attribute out")
+		return errors.New("the value is empty: set the credential or leave the attribute out")
 	case strings.TrimFunc(s, unicode.IsSpace) != s:
-		return fmt.Errorf("the value starts or ends with whitespace (often a newline copied along with it): remove it")
+		return errors.New("the value starts or ends with whitespace (often a newline copied along with it): remove it")
 	}
 	return nil
 }
