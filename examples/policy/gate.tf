@@ -1,0 +1,22 @@
+# The gate: check blocks only warn, whereas a failed precondition stops the
+# plan with an error, so a pipeline running `terraform plan` fails here.
+resource "terraform_data" "policy_gate" {
+  lifecycle {
+    precondition {
+      condition     = length(local.policy_violations["every account has MFA"]) == 0
+      error_message = local.policy_messages["every account has MFA"]
+    }
+    precondition {
+      condition     = length(local.policy_violations["no disabled member retains access"]) == 0
+      error_message = local.policy_messages["no disabled member retains access"]
+    }
+    precondition {
+      condition     = length(local.policy_violations["no guest owns an account"]) == 0
+      error_message = local.policy_messages["no guest owns an account"]
+    }
+  }
+}
+
+output "policies_checked" {
+  value = keys(local.policy_violations)
+}
