@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Runs the acceptance tests (TestAcc*) against one pinned CLI built by
-# scripts/install-clis.sh. Usage: scripts/testacc.sh <terraform|tofu>
+# scripts/install-clis.sh. Usage: scripts/testacc.sh <terraform|tofu> [packages...]
+# (default ./internal/provider/; clitest-based packages pick the CLI from
+# CERBY_TEST_CLIS, set here to the one CLI).
 # VERBOSE=1 shows every test's output; otherwise only failures and a summary.
 set -euo pipefail
 
 cli="${1:-}"
+shift || true
+packages=("${@:-./internal/provider/}")
 case "$cli" in
   terraform | tofu) ;;
-  *) echo "usage: $0 <terraform|tofu>" >&2; exit 2 ;;
+  *) echo "usage: $0 <terraform|tofu> [packages...]" >&2; exit 2 ;;
 esac
 
 bin="${CERBY_TOOLS_DIR:-$HOME/.cache/terraform-provider-cerby}/bin/$cli"
@@ -26,7 +30,7 @@ trap 'rm -rf "$work"' EXIT
 
 # The developer's Cerby settings must not leak into the tests' provider.
 unset CERBY_API_KEY CERBY_BEARER_TOKEN CERBY_WORKSPACE CERBY_ENDPOINT
-export TF_ACC=1 TF_ACC_TERRAFORM_PATH="$bin" TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1
+export TF_ACC=1 CERBY_TEST_CLIS="$cli" TF_ACC_TERRAFORM_PATH="$bin" TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1
 # OpenTofu rejects the legacy "-" namespace the test configurations would
 # otherwise get, and expands unqualified providers to its own registry.
 export TF_ACC_PROVIDER_NAMESPACE=hashicorp
@@ -46,7 +50,7 @@ filter=show_failures
 [ "${VERBOSE:-0}" = 1 ] && filter=show_all
 
 set +e
-go test -count=1 -timeout 30m -v -run '^TestAcc' ./internal/provider/ 2>&1 | tee "$log" | "$filter"
+go test -count=1 -timeout 30m -v -run '^TestAcc' "${packages[@]}" 2>&1 | tee "$log" | "$filter"
 status=${PIPESTATUS[0]}
 set -e
 
