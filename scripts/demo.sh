@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# make demo: runs examples/demo against a local Cerby Read API simulator and
+# prints its report. Needs nothing but Go: the pinned CLI is built if missing
+# (DEMO_CLI=terraform, the default, or tofu), the provider is built and used
+# through dev_overrides (no init, so no registry is needed), and the simulator
+# is stopped on exit, whatever happens.
+set -euo pipefail
+
+cli="${DEMO_CLI:-terraform}"
+case "$cli" in
+  terraform | tofu) ;;
+  *) echo "DEMO_CLI must be terraform or tofu, not '$cli'" >&2; exit 2 ;;
+esac
+cd "$(dirname "$0")/.."
+
+bash scripts/install-clis.sh "$cli"
+bin="${CERBY_TOOLS_DIR:-$HOME/.cache/terraform-provider-cerby}/bin/$cli"
+SECONDS=0
+
+work="$(mktemp -d)"
+sim_pid=""
+cleanup() {
+  if [ -n "$sim_pid" ]; then
+    kill "$sim_pid" 2>/dev/null || true
+    wait "$sim_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "building the provider and the simulator"
+go build -o "$work/provider/terraform-provider-cerby" .
+go build -o "$work/cerbysim" ./cmd/cerbysim
+
+"$work/cerbysim" -quiet -ready-file "$work/ready" >/dev/null 2>"$work/cerbysim.log" &
+sim_pid=$!
+for _ in $(seq 100); do
+  [ -f "$work/ready" ] && break
+  if ! kill -0 "$sim_pid" 2>/dev/null; then
+    echo "cerbysim did not start:" >&2; cat "$work/cerbysim.log" >&2; exit 1
+  fi
+  sleep 0.1
+done
+[ -f "$work/ready" ] || { echo "cerbysim did not get ready within 10s" >&2; exit 1; }
+
+# Only the simulator's settings reach the provider, never the developer's.
+unset CERBY_API_KEY CERBY_BEARER_TOKEN CERBY_WORKSPACE CERBY_ENDPOINT TF_LOG
+set -a
+# shellcheck source=/dev/null
+. "$work/ready" # CERBY_ENDPOINT and CERBY_API_KEY
+set +a
+
+cat >"$work/cli.tfrc" <<EOT
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/cerby-community/cerby" = "$work/provider"
+    "registry.opentofu.org/cerby-community/cerby" = "$work/provider"
+  }
+  direct {}
+}
+EOT
+export TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+
+# A copy, so no state lands in the checkout; -L follows the link to the
+# policy findings.
+mkdir "$work/demo"
+cp -L examples/demo/*.tf "$work/demo/"
+
+echo "running $("$bin" version | head -n 1) apply over examples/demo against cerbysim at $CERBY_ENDPOINT"
+if ! "$bin" -chdir="$work/demo" apply -auto-approve -no-color >"$work/apply.log" 2>&1; then
+  cat "$work/apply.log" >&2
+  exit 1
+fi
+echo
+"$bin" -chdir="$work/demo" output -raw report
+echo "demo done in ${SECONDS}s (after the CLI build); the simulator is stopped"
