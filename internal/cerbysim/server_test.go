@@ -381,7 +381,7 @@ func TestCounters(t *testing.T) {
 		t.Errorf("listings %d, by second %v, %d requests", c.Listings, c.BySecond, len(c.Requests))
 	}
 	second := c.Requests[1]
-	if second.Method != "GET" || second.Path != "/v1/accounts" || second.RawQuery != "startIndex=3&limit=2" ||
+	if second.Method != http.MethodGet || second.Path != "/v1/accounts" || second.RawQuery != "startIndex=3&limit=2" ||
 		!second.HasAPIKey || second.HasAuthorization || !second.HasWorkspace || second.Status != 200 {
 		t.Errorf("second request recorded as %+v", second)
 	}
@@ -465,7 +465,8 @@ func TestStartShutdown(t *testing.T) {
 	if err := sim.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := http.Get(url + "/v1/accounts"); err == nil {
+	if resp, err := http.Get(url + "/v1/accounts"); err == nil {
+		resp.Body.Close()
 		t.Error("server still answers after Shutdown")
 	}
 }

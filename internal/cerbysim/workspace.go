@@ -56,7 +56,7 @@ func (w *Workspace) WriteFile(path string) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, append(data, '\n'), 0o644)
+	return os.WriteFile(path, append(data, '\n'), 0o644) //nolint:gosec // a file of made-up data the user edits, not a secret
 }
 
 // Validate checks that every object has a unique string id and that access

@@ -16,7 +16,7 @@ func TestNormalizeBaseURL(t *testing.T) {
 		"https://api.cerby.com/":          "https://api.cerby.com",
 		"https://api.cerby.com/v1":        "https://api.cerby.com",
 		"https://api.cerby.com/v1/":       "https://api.cerby.com",
-		" HTTPS://API.Cerby.com ":         "https://api.cerby.com",
+		" HTTPS://API.Cerby.com ":         "https://api.cerby.com", //nolint:gocritic // the spaces are the input under test
 		"https://proxy.example.com/cerby": "https://proxy.example.com/cerby",
 		"https://api.cerby.com:8443/v1":   "https://api.cerby.com:8443",
 		"http://localhost:8080":           "http://localhost:8080",

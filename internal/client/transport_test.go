@@ -65,7 +65,7 @@ func TestRetryBacksOffExponentiallyUpToTheCap(t *testing.T) {
 	c, clk := newTestClient(t, srv, func(o *Options) { o.MaxRetries = 4; o.MaxRetryWait = 3 * time.Second })
 	_, err := c.GetAccount(context.Background(), "a")
 	var apiErr *APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 || apiErr.Attempts != 5 || h.total() != 5 {
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusInternalServerError || apiErr.Attempts != 5 || h.total() != 5 {
 		t.Fatalf("err = %#v after %d requests; want a 500 APIError after 5 attempts", err, h.total())
 	}
 	if !strings.Contains(err.Error(), "Server error after 5 attempts") {
@@ -193,7 +193,7 @@ func TestRequestTimeoutCoversTheBody(t *testing.T) {
 	}
 
 	stalled := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(200)
+		w.WriteHeader(http.StatusOK)
 		w.(http.Flusher).Flush()
 		<-r.Context().Done()
 	}))

@@ -2,6 +2,7 @@ package clitest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -110,7 +111,7 @@ func moduleRoot() (string, error) {
 	}
 	gomod := strings.TrimSpace(string(out))
 	if gomod == "" || gomod == os.DevNull {
-		return "", fmt.Errorf("not inside the provider's module")
+		return "", errors.New("not inside the provider's module")
 	}
 	return filepath.Dir(gomod), nil
 }

@@ -151,7 +151,7 @@ func (p *Process) Wait() Result {
 		Duration: time.Since(p.started),
 	}
 	var exit *exec.ExitError
-	if err != nil && !(errors.As(err, &exit) && r.ExitCode >= 0) {
+	if err != nil && (!errors.As(err, &exit) || r.ExitCode < 0) {
 		r.Err = err
 	}
 	return r

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -121,7 +122,7 @@ func noCredentialInState(s *terraform.State) error {
 		return err
 	}
 	if strings.Contains(string(raw), testAPIKey) {
-		return fmt.Errorf("the API key appears in state")
+		return errors.New("the API key appears in state")
 	}
 	return nil
 }
@@ -391,7 +392,7 @@ func (f *fakeAPI) expectEveryRequest(present map[string]string, absent ...string
 	return func(*terraform.State) error {
 		reqs := f.requestsTo("")
 		if len(reqs) == 0 {
-			return fmt.Errorf("the fake API received no request")
+			return errors.New("the fake API received no request")
 		}
 		for _, r := range reqs {
 			for k, v := range present {
