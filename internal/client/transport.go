@@ -160,7 +160,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	ex := exchangeFrom(ctx)
 	for attempt := 1; ; attempt++ {
-		if err := t.clock.sleep(ctx, t.pause.remaining(t.clock.now())); err != nil {
+		if err := t.waitOutPause(ctx); err != nil {
 			return nil, err
 		}
 		ex.attempts = attempt
@@ -185,6 +185,21 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		if err := t.clock.sleep(ctx, wait); err != nil {
 			return nil, err
+		}
+	}
+}
+
+// waitOutPause sleeps until no 429 pause holds. Another request's 429 can
+// extend the pause while this one sleeps, so the gate is asked again on
+// waking: a sleeper must not start inside the longer pause.
+func (t *retryTransport) waitOutPause(ctx context.Context) error {
+	for {
+		d := t.pause.remaining(t.clock.now())
+		if d <= 0 {
+			return ctx.Err()
+		}
+		if err := t.clock.sleep(ctx, d); err != nil {
+			return err
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -256,6 +257,35 @@ func TestA429PausesEveryRequestOfTheClient(t *testing.T) {
 		}
 	}
 	if h.count("/v1/accounts/a") != 2 || h.count("/v1/accounts/b") != 1 {
+		t.Errorf("requests: %v", h.uris)
+	}
+}
+
+func TestAPauseExtendedDuringTheWaitIsWaitedOut(t *testing.T) {
+	var h hits
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.record(r)
+		writeJSON(w, 200, accountJSON("a"))
+	}))
+	defer srv.Close()
+	c, clk := newTestClient(t, srv, nil)
+	c.pause.extendTo(clk.now().Add(3 * time.Second))
+	extended := false
+	c.clock.sleep = func(ctx context.Context, d time.Duration) error {
+		if d > 0 && !extended {
+			extended = true
+			// Another request's 429 arrives mid-wait and moves the pause on.
+			c.pause.extendTo(clk.now().Add(5 * time.Second))
+		}
+		return clk.sleep(ctx, d)
+	}
+	if _, err := c.GetAccount(context.Background(), "a"); err != nil {
+		t.Fatal(err)
+	}
+	if got := clk.recorded(); !slices.Equal(got, []time.Duration{3 * time.Second, 2 * time.Second}) {
+		t.Errorf("waits %v; want the 3s pause, then the 2s it was extended by", got)
+	}
+	if h.count("/v1/accounts/a") != 1 {
 		t.Errorf("requests: %v", h.uris)
 	}
 }
