@@ -38,9 +38,19 @@ func NormalizeBaseURL(raw string) (string, error) {
 	case u.Fragment != "" || strings.Contains(raw, "#"):
 		return "", fmt.Errorf("the base URL %q must not have a fragment (#...); remove it", raw)
 	}
-	path := strings.TrimSuffix(u.EscapedPath(), "/")
-	path = strings.TrimSuffix(path, "/v1")
-	return scheme + "://" + strings.ToLower(u.Host) + path, nil
+	return scheme + "://" + strings.ToLower(u.Host) + trimV1(u.EscapedPath()), nil
+}
+
+// trimV1 drops every trailing "/" and "/v1", so that normalizing twice (the
+// provider, then the client) changes nothing.
+func trimV1(path string) string {
+	for {
+		trimmed := strings.TrimSuffix(strings.TrimRight(path, "/"), "/v1")
+		if trimmed == path {
+			return path
+		}
+		path = trimmed
+	}
 }
 
 func isLoopback(host string) bool {

@@ -23,6 +23,7 @@ func TestNormalizeBaseURL(t *testing.T) {
 		"http://127.0.0.1:9/v1/":          "http://127.0.0.1:9",
 		"http://127.1.2.3":                "http://127.1.2.3",
 		"http://[::1]:8080":               "http://[::1]:8080",
+		"https://api.cerby.com//v1/v1//":  "https://api.cerby.com", // found by FuzzNormalizeBaseURL: normalizing twice must not differ
 	}
 	for raw, want := range valid {
 		got, err := NormalizeBaseURL(raw)

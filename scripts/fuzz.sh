@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every Fuzz target of internal/client for FUZZTIME each (default 10s),
+# starting from the seed corpora in internal/client/testdata/fuzz, and prints
+# the executions of each. A failure leaves the failing input in that folder:
+# fix the defect and commit the input as a regression seed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fuzztime="${FUZZTIME:-10s}"
+pkg=./internal/client/
+targets="$(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true)"
+if [ -z "$targets" ]; then
+  echo "error: no Fuzz target found in $pkg" >&2
+  exit 1
+fi
+
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+summary=""
+for target in $targets; do
+  if ! go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "$pkg" >"$log" 2>&1; then
+    cat "$log"
+    echo "error: $target failed; the failing input was written under internal/client/testdata/fuzz/$target" >&2
+    exit 1
+  fi
+  execs="$(grep -o 'execs: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2)"
+  summary+="$(printf '%-24s %12s executions in %s' "$target" "${execs:-?}" "$fuzztime")"$'\n'
+done
+printf '%s' "$summary"
+echo "fuzzing passed: $(wc -w <<<"$targets") targets in ${SECONDS}s"
