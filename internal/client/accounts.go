@@ -51,8 +51,9 @@ func distinct(values []string) []string {
 
 func (c *Client) accountPager(f AccountFilter, app string) pager[Account] {
 	return pager[Account]{
-		endpoint: "GET " + accountsPath,
-		limit:    c.pageSize,
+		endpoint:    "GET " + accountsPath,
+		limit:       c.pageSize,
+		concurrency: c.pageConcurrency,
 		fetch: func(ctx context.Context, start int) (page[Account], error) {
 			q := f.query(app)
 			q.Set("startIndex", strconv.Itoa(start))

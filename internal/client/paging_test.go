@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -74,11 +75,20 @@ func startIndexes(h *hits) []int {
 
 func listAccountsFrom(t *testing.T, s *listServer, pageSize int, f AccountFilter) ([]Account, bool, error) {
 	t.Helper()
+	return listAccountsConcurrently(t, s, pageSize, 1, f)
+}
+
+func listAccountsConcurrently(t *testing.T, s *listServer, pageSize, concurrency int, f AccountFilter) ([]Account, bool, error) {
+	t.Helper()
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	c, _ := newTestClient(t, srv, func(o *Options) { o.PageSize = pageSize })
+	c, _ := newTestClient(t, srv, func(o *Options) { o.PageSize, o.PageConcurrency = pageSize, concurrency })
 	return c.ListAccounts(context.Background(), f)
 }
+
+// concurrencies are the page concurrencies every paging rule is checked at:
+// serial, and more pages in flight than most listings here have.
+var concurrencies = []int{1, 4}
 
 func TestPaginationStopRules(t *testing.T) {
 	tests := map[string]struct {
@@ -96,39 +106,50 @@ func TestPaginationStopRules(t *testing.T) {
 		"server caps the page size":           {listShape{key: "accounts", pageCap: 30}, 100, []int{1, 31, 61, 91}, 100},
 	}
 	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) {
-			s := &listServer{listShape: tt.shape, listing: fixedListing(seqIDs("a", tt.n))}
-			got, truncated, err := listAccountsFrom(t, s, 100, AccountFilter{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(got) != tt.wantResults || truncated {
-				t.Errorf("got %d accounts, truncated %v; want %d", len(got), truncated, tt.wantResults)
-			}
-			if !reflect.DeepEqual(accountIDs(got), seqIDs("a", tt.wantResults)) {
-				t.Errorf("accounts out of order or wrong: %v", accountIDs(got))
-			}
-			if starts := startIndexes(&s.hits); !reflect.DeepEqual(starts, tt.wantStarts) {
-				t.Errorf("startIndex sequence = %v; want %v", starts, tt.wantStarts)
-			}
-		})
+		for _, conc := range concurrencies {
+			t.Run(fmt.Sprintf("%s/concurrency %d", name, conc), func(t *testing.T) {
+				s := &listServer{listShape: tt.shape, listing: fixedListing(seqIDs("a", tt.n))}
+				got, truncated, err := listAccountsConcurrently(t, s, 100, conc, AccountFilter{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got) != tt.wantResults || truncated {
+					t.Errorf("got %d accounts, truncated %v; want %d", len(got), truncated, tt.wantResults)
+				}
+				if !reflect.DeepEqual(accountIDs(got), seqIDs("a", tt.wantResults)) {
+					t.Errorf("accounts out of order or wrong: %v", accountIDs(got))
+				}
+				starts := startIndexes(&s.hits)
+				if conc > 1 {
+					slices.Sort(starts) // pages in flight together reach the server in any order
+				}
+				if !reflect.DeepEqual(starts, tt.wantStarts) {
+					t.Errorf("startIndex sequence = %v; want %v", starts, tt.wantStarts)
+				}
+			})
+		}
 	}
 }
 
 func TestPaginationNotAdvancingIsAnError(t *testing.T) {
-	s := &listServer{listShape: listShape{key: "accounts", ignoreStart: true}, listing: fixedListing(seqIDs("a", 250))}
-	_, _, err := listAccountsFrom(t, s, 100, AccountFilter{})
-	if !errors.Is(err, ErrNotAdvancing) || !strings.Contains(err.Error(), "startIndex 101") || !strings.Contains(err.Error(), "GET /v1/accounts") {
-		t.Fatalf("err = %v; want ErrNotAdvancing naming startIndex 101 and the endpoint", err)
-	}
-	if s.total() != 2 {
-		t.Errorf("the walk should stop at the first page adding nothing; made %d requests", s.total())
+	for _, conc := range concurrencies {
+		s := &listServer{listShape: listShape{key: "accounts", ignoreStart: true}, listing: fixedListing(seqIDs("a", 250))}
+		_, _, err := listAccountsConcurrently(t, s, 100, conc, AccountFilter{})
+		if !errors.Is(err, ErrNotAdvancing) || !strings.Contains(err.Error(), "startIndex 101") || !strings.Contains(err.Error(), "GET /v1/accounts") {
+			t.Fatalf("concurrency %d: err = %v; want ErrNotAdvancing naming startIndex 101 and the endpoint", conc, err)
+		}
+		// The walk stops at the first page adding nothing; only pages already
+		// in flight (here 201) may have been sent besides.
+		if s.total() > 1+min(conc, 2) {
+			t.Errorf("concurrency %d: made %d requests", conc, s.total())
+		}
 	}
 }
 
-func TestPaginationDeduplicatesShiftedPages(t *testing.T) {
+func TestPaginationStartsOverWhenTheListingChanges(t *testing.T) {
 	calls := 0
-	// An account inserted at the front between pages shifts a03 onto page 2.
+	// An account inserted at the front between pages shifts a003 onto page 2
+	// and changes totalResults: the walk starts over and sees it settled.
 	s := &listServer{listShape: listShape{key: "accounts"}, listing: func(url.Values) []string {
 		calls++
 		if calls == 1 {
@@ -140,8 +161,11 @@ func TestPaginationDeduplicatesShiftedPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"a001", "a002", "a003", "a004", "a005"}; !reflect.DeepEqual(accountIDs(got), want) {
-		t.Errorf("got %v; want %v without duplicates", accountIDs(got), want)
+	if want := []string{"a001", "a002", "a003", "new", "a004", "a005"}; !reflect.DeepEqual(accountIDs(got), want) {
+		t.Errorf("got %v; want %v: merged by id, in the order first seen", accountIDs(got), want)
+	}
+	if starts := startIndexes(&s.hits); !reflect.DeepEqual(starts, []int{1, 4, 1, 4}) {
+		t.Errorf("startIndex sequence = %v; want one walk, then one more from the start", starts)
 	}
 }
 
@@ -169,25 +193,28 @@ func TestMaxItems(t *testing.T) {
 		wantRequests  int
 	}{
 		"stops mid-listing":                    {listShape{key: "accounts"}, 250, 150, true, 2},
+		"no page past the cap is requested":    {listShape{key: "accounts"}, 1000, 150, true, 2},
 		"exactly everything":                   {listShape{key: "accounts"}, 250, 250, false, 3},
 		"more than everything":                 {listShape{key: "accounts"}, 50, 80, false, 1},
 		"boundary without total, nothing left": {listShape{key: "accounts", omitTotal: true}, 100, 100, false, 2},
 		"boundary without total, more left":    {listShape{key: "accounts", omitTotal: true}, 101, 100, true, 2},
 	}
 	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) {
-			s := &listServer{listShape: tt.shape, listing: fixedListing(seqIDs("a", tt.n))}
-			got, truncated, err := listAccountsFrom(t, s, 100, AccountFilter{MaxItems: tt.max})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(got) != min(tt.n, tt.max) || truncated != tt.wantTruncated {
-				t.Errorf("got %d accounts, truncated %v; want %d, %v", len(got), truncated, min(tt.n, tt.max), tt.wantTruncated)
-			}
-			if s.total() != tt.wantRequests {
-				t.Errorf("made %d requests; want %d", s.total(), tt.wantRequests)
-			}
-		})
+		for _, conc := range concurrencies {
+			t.Run(fmt.Sprintf("%s/concurrency %d", name, conc), func(t *testing.T) {
+				s := &listServer{listShape: tt.shape, listing: fixedListing(seqIDs("a", tt.n))}
+				got, truncated, err := listAccountsConcurrently(t, s, 100, conc, AccountFilter{MaxItems: tt.max})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got) != min(tt.n, tt.max) || truncated != tt.wantTruncated {
+					t.Errorf("got %d accounts, truncated %v; want %d, %v", len(got), truncated, min(tt.n, tt.max), tt.wantTruncated)
+				}
+				if s.total() != tt.wantRequests {
+					t.Errorf("made %d requests; want %d", s.total(), tt.wantRequests)
+				}
+			})
+		}
 	}
 	if _, _, err := listAccountsFrom(t, &listServer{listing: fixedListing(nil)}, 100, AccountFilter{MaxItems: -1}); err == nil {
 		t.Error("negative MaxItems should be refused")

@@ -24,8 +24,9 @@ func (c *Client) ListUsers(ctx context.Context, f UserFilter) (members []Member,
 
 func (c *Client) userPager(f UserFilter) pager[Member] {
 	return pager[Member]{
-		endpoint: "GET " + usersPath,
-		limit:    c.pageSize,
+		endpoint:    "GET " + usersPath,
+		limit:       c.pageSize,
+		concurrency: c.pageConcurrency,
 		fetch: func(ctx context.Context, start int) (page[Member], error) {
 			q := f.query()
 			q.Set("startIndex", strconv.Itoa(start))
