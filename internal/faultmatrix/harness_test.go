@@ -1,0 +1,231 @@
+package faultmatrix
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cerby-community/terraform-provider-cerby/internal/cerbysim"
+	"github.com/cerby-community/terraform-provider-cerby/internal/clitest"
+)
+
+func TestMain(m *testing.M) { clitest.Main(m) }
+
+// ceiling bounds every CLI run; only a hang comes near it.
+const ceiling = 30 * time.Second
+
+const apiKey = "fm-key-3c9e71d04b"
+
+// settings are the provider's retry settings, small so that the matrix is fast.
+type settings struct {
+	maxRetries                   int
+	maxRetryWait, requestTimeout string
+}
+
+var quick = settings{maxRetries: 2, maxRetryWait: "3s", requestTimeout: "2s"}
+
+// workspace is the ground truth every simulator row starts from: three pages
+// of accounts at the provider's default page size of 100.
+func workspace() *cerbysim.Workspace {
+	return cerbysim.Generate(4, cerbysim.Size{Accounts: 250, Members: 10, AccessPerMember: 3})
+}
+
+// target is a misbehaving server; sim is nil when no simulator answers.
+type target struct {
+	endpoint string
+	sim      *cerbysim.Server
+	before   []string // the simulator's account ids when the run began
+}
+
+// simulate serves a fresh workspace with faults, through wrap when not nil.
+func simulate(t *testing.T, faults cerbysim.Faults, wrap func(http.Handler) http.Handler) target {
+	t.Helper()
+	sim := cerbysim.New(workspace(), cerbysim.Config{APIKey: apiKey, Faults: faults})
+	var h http.Handler = sim
+	if wrap != nil {
+		h = wrap(sim)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return target{endpoint: srv.URL, sim: sim}
+}
+
+func configuration(endpoint string, s settings, body string) string {
+	return fmt.Sprintf(`terraform {
+  required_providers {
+    cerby = { source = "cerby-community/cerby" }
+  }
+}
+
+provider "cerby" {
+  endpoint        = %q
+  max_retries     = %d
+  max_retry_wait  = %q
+  request_timeout = %q
+}
+%s`, endpoint, s.maxRetries, s.maxRetryWait, s.requestTimeout, body)
+}
+
+const listAccounts = `
+data "cerby_accounts" "all" {}
+
+output "ids" {
+  value = data.cerby_accounts.all.ids
+}
+`
+
+// workdir is a configuration for cli against endpoint, with the API key in
+// the environment as most pipelines set it.
+func workdir(t *testing.T, cli clitest.CLI, endpoint string, s settings, body string) *clitest.Workdir {
+	t.Helper()
+	w := clitest.NewWorkdir(t, cli, "")
+	w.Env["CERBY_API_KEY"] = apiKey
+	w.WriteFile(t, "main.tf", configuration(endpoint, s, body))
+	return w
+}
+
+func apply(w *clitest.Workdir, extra ...string) clitest.Result {
+	ctx, cancel := context.WithTimeout(context.Background(), ceiling)
+	defer cancel()
+	return w.Run(ctx, append([]string{"apply", "-auto-approve", "-input=false", "-json"}, extra...)...)
+}
+
+// hung tells a run killed at the ceiling from one that ended by itself.
+func hung(r clitest.Result) error {
+	if r.ExitCode == -1 {
+		return fmt.Errorf("no end within the %s ceiling: a hang (%v)\n%s", ceiling, r.Err, r.Stderr)
+	}
+	return nil
+}
+
+// firstError is the first error diagnostic, summary and detail joined.
+func firstError(r clitest.Result) (string, bool) {
+	for _, d := range clitest.Diagnostics(r.Stdout) {
+		if d.Severity == "error" {
+			return d.Summary + ": " + d.Detail, true
+		}
+	}
+	return "", false
+}
+
+// stringList reads a list output of strings.
+func stringList(t *testing.T, w *clitest.Workdir, name string) []string {
+	t.Helper()
+	raw, ok := w.Outputs(t)[name].([]any)
+	if !ok {
+		t.Fatalf("output %s is not a list", name)
+	}
+	out := make([]string, len(raw))
+	for i, v := range raw {
+		out[i], _ = v.(string)
+	}
+	return out
+}
+
+func sameSet(got, want []string) bool {
+	return len(got) == len(want) && !hasDuplicates(got) && !slices.ContainsFunc(want, func(id string) bool { return !slices.Contains(got, id) })
+}
+
+func hasDuplicates(ids []string) bool {
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			return true
+		}
+		seen[id] = true
+	}
+	return false
+}
+
+func brief(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 300 {
+		return string(r[:300]) + "…"
+	}
+	return s
+}
+
+func cliLabel(t *testing.T, cli clitest.CLI) string {
+	t.Helper()
+	labels.mu.Lock()
+	defer labels.mu.Unlock()
+	if l, ok := labels.byPath[cli.Path]; ok {
+		return l
+	}
+	w := clitest.NewWorkdir(t, cli, "")
+	ctx, cancel := context.WithTimeout(context.Background(), ceiling)
+	defer cancel()
+	r := w.Run(ctx, "version")
+	l := cli.Name
+	if fields := strings.Fields(r.Stdout); len(fields) >= 2 {
+		l += " " + strings.TrimPrefix(fields[1], "v")
+	}
+	labels.byPath[cli.Path] = l
+	return l
+}
+
+// labels caches each CLI's name and version, asked once per binary.
+var labels = struct {
+	mu     sync.Mutex
+	byPath map[string]string
+}{byPath: map[string]string{}}
+
+// report collects the outcomes of one test binary for the table.
+var report struct {
+	mu       sync.Mutex
+	outcomes []Outcome
+}
+
+func record(o Outcome) {
+	report.mu.Lock()
+	defer report.mu.Unlock()
+	report.outcomes = append(report.outcomes, o)
+}
+
+// writeReport writes the table to $CERBY_RELIABILITY_TABLE, when set, with
+// the rows in matrix order and each row's CLIs together.
+func writeReport(t *testing.T) {
+	path := os.Getenv("CERBY_RELIABILITY_TABLE")
+	if path == "" {
+		return
+	}
+	report.mu.Lock()
+	defer report.mu.Unlock()
+	slices.SortStableFunc(report.outcomes, func(a, b Outcome) int {
+		if a.Row != b.Row {
+			return a.Row - b.Row
+		}
+		return strings.Compare(a.CLI, b.CLI)
+	})
+	var b strings.Builder
+	b.WriteString(tableIntro)
+	if err := WriteTable(&b, report.outcomes); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s (%d outcomes)", path, len(report.outcomes))
+}
+
+const tableIntro = `# Reliability: the fault matrix
+
+Generated by ` + "`make reliability`" + ` from the tests in internal/faultmatrix; do not edit.
+Each row makes the API misbehave one way (cerbysim's fault injection, or a
+purpose-built server where cerbysim cannot express the fault) and runs a real
+CLI against the provider built from this checkout. A row passes when the run
+ends with exactly the simulator's data (the ids from ` + "`output -json`" + ` against
+the simulator's ground truth) or with a clear error, as the row expects,
+within a 30 s ceiling that only a hang would reach. Provider settings are kept
+small so the matrix is fast: max_retries 2, max_retry_wait 3s,
+request_timeout 2s unless the row says otherwise. The workspace has 250
+accounts, read in pages of 100. Durations include the CLI's own start-up.
+
+`

@@ -1,0 +1,74 @@
+package faultmatrix
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/cerby-community/terraform-provider-cerby/internal/cerbysim"
+	"github.com/cerby-community/terraform-provider-cerby/internal/clitest"
+)
+
+// hold is how long the server would keep a read waiting in the interrupt
+// rows; a run that ends within half of it after SIGINT was cut short by the
+// signal, not by the wait ending.
+const hold = 20 * time.Second
+
+func interruptDuringBackoff() row {
+	return interruptRow("SIGINT during a backoff wait",
+		fmt.Sprintf("every request answered 429 with Retry-After: %d (max_retry_wait 30s); SIGINT to plan once the first 429 is sent", int(hold.Seconds())),
+		cerbysim.Faults{Random429Rate: 1, RetryAfter: hold})
+}
+
+func interruptDuringSlowRequest() row {
+	return interruptRow("SIGINT during a slow request",
+		fmt.Sprintf("every answer delayed %s (request_timeout 30s); SIGINT to plan while the first request waits", hold),
+		cerbysim.Faults{Latency: hold})
+}
+
+// interruptRow starts a plan, sends SIGINT to the CLI once the first request
+// reached the server and the provider is waiting, and expects the run to fail
+// soon after. A plan, because both CLIs hold a SIGINT back while apply plans
+// (backend/local runs apply's plan phase without watching for a stop).
+func interruptRow(name, fault string, f cerbysim.Faults) row {
+	patient := settings{maxRetries: 3, maxRetryWait: "30s", requestTimeout: "30s"}
+	return row{name: name, fault: fault, expect: fmt.Sprintf("the run fails within %s of the signal", hold/2), run: func(t *testing.T, cli clitest.CLI) (string, error) {
+		arrived := make(chan struct{})
+		tg := simulate(t, f, arrivals(arrived))
+		w := workdir(t, cli, tg.endpoint, patient, listAccounts)
+		ctx, cancel := context.WithTimeout(context.Background(), ceiling)
+		defer cancel()
+		p, err := w.Start(ctx, "plan", "-input=false", "-json")
+		if err != nil {
+			return "the CLI did not start", err
+		}
+		select {
+		case <-arrived:
+		case <-ctx.Done():
+			r := p.Wait()
+			return "no request reached the server", fmt.Errorf("no request within the ceiling:\n%s%s", r.Stdout, r.Stderr)
+		}
+		// Long enough for the 429 to be answered and the provider to be
+		// waiting; nothing here depends on it being exact.
+		time.Sleep(time.Second)
+		signalled := time.Now()
+		if err := p.Signal(os.Interrupt); err != nil {
+			return "SIGINT could not be sent", err
+		}
+		r := p.Wait()
+		took := time.Since(signalled)
+		msg, _ := firstError(r)
+		result := fmt.Sprintf("ended %.1f s after SIGINT, exit %d: %s [requests: %s]", took.Seconds(), r.ExitCode, brief(msg), statuses(tg.sim))
+		switch {
+		case hung(r) != nil:
+			return "hang: killed at the ceiling", hung(r)
+		case r.ExitCode == 0:
+			return result, fmt.Errorf("the interrupted run succeeded")
+		case took > hold/2:
+			return result, fmt.Errorf("the run went on %s after SIGINT", took)
+		}
+		return result, nil
+	}}
+}

@@ -1,0 +1,276 @@
+package faultmatrix
+
+import (
+	"fmt"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cerby-community/terraform-provider-cerby/internal/cerbysim"
+	"github.com/cerby-community/terraform-provider-cerby/internal/clitest"
+)
+
+// row is one line of the matrix. run returns what happened, and an error
+// when that is not what the row expects.
+type row struct {
+	name, fault, expect string
+	serial              bool // runs alone: it counts requests against the clock
+	run                 func(t *testing.T, cli clitest.CLI) (result string, err error)
+}
+
+// TestAccFaultMatrix runs every row on every CLI of CERBY_TEST_CLIS and,
+// when CERBY_RELIABILITY_TABLE names a file, writes the table there.
+func TestAccFaultMatrix(t *testing.T) {
+	clitest.RequireAcc(t)
+	t.Cleanup(func() { writeReport(t) })
+	rows := matrix()
+	for _, cli := range clitest.CLIs(t) {
+		label := cliLabel(t, cli)
+		for i, r := range rows {
+			t.Run(fmt.Sprintf("%s/%02d_%s", cli.Name, i+1, strings.ReplaceAll(r.name, " ", "_")), func(t *testing.T) {
+				if !r.serial {
+					t.Parallel()
+				}
+				began := time.Now()
+				result := "the test stopped early: see its log"
+				defer func() {
+					record(Outcome{Row: i + 1, Name: r.name, Fault: r.fault, Expected: r.expect, Result: result,
+						Passed: !t.Failed(), Duration: time.Since(began), CLI: label})
+				}()
+				var err error
+				result, err = r.run(t, cli)
+				if err != nil {
+					t.Error(err)
+				}
+			})
+		}
+	}
+}
+
+// Expectations, as the table words them.
+const (
+	wantData        = "exactly the simulator's data"
+	wantDataOrError = "exactly the simulator's data, or a clear error; never a wrong list"
+	wantPromise     = "every item present for the whole read exactly once, no duplicates; or an error saying the listing kept changing"
+)
+
+func matrix() []row {
+	storms := settings{maxRetries: 3, maxRetryWait: "3s", requestTimeout: "2s"}
+	return []row{
+		read("no fault", "none: the baseline", wantData, quick, faults(cerbysim.Faults{}), rightData),
+
+		read("429 storm, Retry-After seconds", "half the requests answered 429 with Retry-After: 1", wantData, storms,
+			faults(cerbysim.Faults{Seed: 1, Random429Rate: 0.5, RetryAfter: time.Second}), rightDataDespite(isTooMany)),
+		read("429 storm, no Retry-After", "half the requests answered 429 without Retry-After (backoff with jitter)", wantData, storms,
+			faults(cerbysim.Faults{Seed: 1, Random429Rate: 0.5}), rightDataDespite(isTooMany)),
+		read("429 storm, Retry-After HTTP-date", "half the requests answered 429 with Retry-After as an HTTP date 2 s ahead", wantData, storms,
+			faults(cerbysim.Faults{Seed: 1, Random429Rate: 0.5, RetryAfter: 2 * time.Second, RetryAfterHTTPDate: true}), rightDataDespite(isTooMany)),
+		read("429 longer than max_retry_wait", "every request answered 429 with Retry-After: 10 (max_retry_wait 3s)",
+			"a clear error at once, naming the wait and max_retry_wait", quick,
+			faults(cerbysim.Faults{Random429Rate: 1, RetryAfter: 10 * time.Second}),
+			failsAfter(1, "asked to wait 10s, longer than max_retry_wait (3s)")),
+
+		read("5xx burst", "half the requests answered 500/502/503/504", wantData, storms,
+			faults(cerbysim.Faults{Seed: 3, Random5xxRate: 0.5}), rightDataDespite(isServerError)),
+		read("5xx with HTML bodies", "every request answered 5xx with a proxy's HTML page",
+			"a clear error naming the HTML page's title and the attempts, no raw HTML", quick,
+			faults(cerbysim.Faults{Random5xxRate: 1, HTMLErrorRate: 1}),
+			failsAfter(3, "HTML page (probably from a proxy)", "Server error after 3 attempts")),
+		read("server always fails", "every request answered 5xx", "a clear error saying how many attempts were made", quick,
+			faults(cerbysim.Faults{Random5xxRate: 1}), failsAfter(3, "The service is temporarily unavailable", "Server error after 3 attempts")),
+
+		read("latency beyond request_timeout", "every answer delayed 5 s (request_timeout 2s)", "a clear error naming the timeout and the attempts", quick,
+			faults(cerbysim.Faults{Latency: 5 * time.Second}), failsAfter(3, "within the 2s request timeout", "after 3 attempts")),
+		read("accepts and never answers", "a listener that accepts connections and never responds",
+			"a clear error naming the timeout and the attempts", quick, silent, clearError("within the 2s request timeout", "after 3 attempts")),
+
+		read("connection reset mid-body", "the first 2 requests get a 200 whose body stops halfway, then a TCP reset (page 1 needs its third attempt)",
+			"retried; exactly the simulator's data", quick, wrapped(resetMidBody(2)), rightData),
+		read("truncated JSON", "every body cut in half (Content-Length matching the cut)", "a clear error: not valid JSON", quick,
+			wrapped(rewriteBody(truncated)), clearError("GET /v1/accounts: the response is not valid JSON")),
+		read("200 with HTML", "every request answered 200 with a sign-in HTML page", "a clear error: an HTML page, not JSON", quick,
+			wrapped(loginPage), clearError("the response is an HTML page, not JSON")),
+		read("200 with JSON of the wrong shape", `the list comes under "results" instead of "accounts"`, "a clear error: not a list", quick,
+			wrapped(rewriteBody(wrongShape)), clearError("GET /v1/accounts: the response is not a list")),
+
+		read("items inserted between pages", "3 accounts inserted in front before page 2, once", wantPromise, quick,
+			faults(cerbysim.Faults{Seed: 1, InsertBetweenPages: 3, ChangeLimit: 1}), keptPromise),
+		read("items removed between pages", "3 accounts removed from the front before page 2, once", wantPromise, quick,
+			faults(cerbysim.Faults{Seed: 1, RemoveBetweenPages: 3, ChangeLimit: 1}), keptPromise),
+		read("items inserted before every page", "2 accounts inserted in front before every page after the first", wantPromise, quick,
+			faults(cerbysim.Faults{Seed: 1, InsertBetweenPages: 2}), keptPromise),
+		read("items removed before every page", "2 accounts removed from the front before every page after the first", wantPromise, quick,
+			faults(cerbysim.Faults{Seed: 1, RemoveBetweenPages: 2}), keptPromise),
+		read("duplicate ids across pages", "the first 5 accounts listed again on the last page, counted in totalResults", wantData, quick,
+			faults(cerbysim.Faults{DuplicateItems: 5}), rightData),
+		read("empty page mid-stream", "the page at startIndex 101 comes back empty; totalResults still 250", wantDataOrError, quick,
+			faults(cerbysim.Faults{EmptyPageAt: 101}), rightDataOrError),
+		read("totalResults too high", "totalResults 400 for 250 accounts", wantDataOrError, quick,
+			faults(cerbysim.Faults{TotalResultsOffset: 150}), rightDataOrError),
+		read("totalResults too low", "totalResults 125 for 250 accounts", wantDataOrError, quick,
+			faults(cerbysim.Faults{TotalResultsOffset: -125}), rightDataOrError),
+		read("totalResults missing", "no totalResults in any page", wantData, quick,
+			faults(cerbysim.Faults{OmitTotalResults: true}), rightData),
+		read("pagination never advances", "every startIndex answered with the first page", "a clear error: pagination is not advancing", quick,
+			faults(cerbysim.Faults{NeverAdvance: true}), clearError("pagination is not advancing")),
+		// A long request_timeout: the row is about the size, not the speed.
+		read("body larger than the cap", fmt.Sprintf("a 200 JSON body of %d MiB", bodyLimitMiB+1), "a clear error naming the limit, not retried",
+			settings{maxRetries: 2, maxRetryWait: "3s", requestTimeout: "25s"},
+			wrapped(oversized), clearError(fmt.Sprintf("exceeds the %d MiB limit", bodyLimitMiB))),
+
+		interruptDuringBackoff(),
+		interruptDuringSlowRequest(),
+		parallelReadsInA429Storm(),
+	}
+}
+
+// judgement decides a read row from the finished run.
+type judgement func(t *testing.T, w *clitest.Workdir, tg target, r clitest.Result) (string, error)
+
+// read is a row that lists the accounts once against serve's server.
+func read(name, fault, expect string, s settings, serve func(*testing.T) target, judge judgement) row {
+	return row{name: name, fault: fault, expect: expect, run: func(t *testing.T, cli clitest.CLI) (string, error) {
+		tg := serve(t)
+		if tg.sim != nil {
+			tg.before = tg.sim.AccountIDs()
+		}
+		w := workdir(t, cli, tg.endpoint, s, listAccounts)
+		r := apply(w)
+		if err := hung(r); err != nil {
+			return "hang: killed at the ceiling", err
+		}
+		return judge(t, w, tg, r)
+	}}
+}
+
+func faults(f cerbysim.Faults) func(*testing.T) target {
+	return func(t *testing.T) target { return simulate(t, f, nil) }
+}
+
+func wrapped(wrap func(http.Handler) http.Handler) func(*testing.T) target {
+	return func(t *testing.T) target { return simulate(t, cerbysim.Faults{}, wrap) }
+}
+
+func rightData(t *testing.T, w *clitest.Workdir, tg target, r clitest.Result) (string, error) {
+	if r.ExitCode != 0 {
+		msg, _ := firstError(r)
+		return "error: " + brief(msg), fmt.Errorf("exit %d, want the data:\n%s%s", r.ExitCode, msg, r.Stderr)
+	}
+	got, want := stringList(t, w, "ids"), tg.sim.AccountIDs()
+	if !sameSet(got, want) {
+		return fmt.Sprintf("WRONG DATA: %d ids (duplicates: %t) for %d in the simulator", len(got), hasDuplicates(got), len(want)),
+			fmt.Errorf("ids differ from the simulator's: got %d, want %d", len(got), len(want))
+	}
+	return fmt.Sprintf("right data: %d ids; requests: %s", len(got), statuses(tg.sim)), nil
+}
+
+// rightDataDespite is rightData that also wants the fault to have struck:
+// a row whose fault never happened proves nothing.
+func rightDataDespite(struck func(status int) bool) judgement {
+	return func(t *testing.T, w *clitest.Workdir, tg target, r clitest.Result) (string, error) {
+		result, err := rightData(t, w, tg, r)
+		if err == nil && !slices.ContainsFunc(tg.sim.Counters().Requests, func(req cerbysim.Request) bool { return struck(req.Status) }) {
+			err = fmt.Errorf("the fault never struck: %s", result)
+		}
+		return result, err
+	}
+}
+
+func isTooMany(status int) bool     { return status == http.StatusTooManyRequests }
+func isServerError(status int) bool { return status >= 500 }
+
+// clearError wants a failed run whose first error diagnostic contains each
+// of wants and no raw HTML.
+func clearError(wants ...string) judgement {
+	return func(t *testing.T, w *clitest.Workdir, tg target, r clitest.Result) (string, error) {
+		msg, found := firstError(r)
+		result := "error: " + brief(msg)
+		switch {
+		case r.ExitCode == 0:
+			return "no error: exit 0", fmt.Errorf("the run succeeded; want an error containing %q", wants)
+		case !found:
+			return fmt.Sprintf("exit %d without a diagnostic", r.ExitCode), fmt.Errorf("no error diagnostic:\n%s%s", r.Stdout, r.Stderr)
+		case strings.Contains(strings.ToLower(msg), "<html"):
+			return result, fmt.Errorf("the error quotes raw HTML: %s", msg)
+		}
+		for _, want := range wants {
+			if !strings.Contains(msg, want) {
+				return result, fmt.Errorf("the error lacks %q:\n%s", want, msg)
+			}
+		}
+		return result, nil
+	}
+}
+
+// failsAfter is clearError plus a check that the simulator saw exactly the
+// attempts the message claims.
+func failsAfter(attempts int, wants ...string) judgement {
+	return func(t *testing.T, w *clitest.Workdir, tg target, r clitest.Result) (string, error) {
+		result, err := clearError(wants...)(t, w, tg, r)
+		if err != nil {
+			return result, err
+		}
+		if seen := len(tg.sim.Counters().Requests); seen != attempts {
+			return result, fmt.Errorf("the simulator saw %d requests, want %d", seen, attempts)
+		}
+		return fmt.Sprintf("%s [the simulator saw %s]", result, plural(attempts, "request")), nil
+	}
+}
+
+// rightDataOrError accepts exactly the right data, or an error that names
+// the listing; a wrong list is the failure.
+func rightDataOrError(t *testing.T, w *clitest.Workdir, tg target, r clitest.Result) (string, error) {
+	if r.ExitCode == 0 {
+		return rightData(t, w, tg, r)
+	}
+	return clearError("GET /v1/accounts")(t, w, tg, r)
+}
+
+// keptPromise checks the rule for lists that change while they are read.
+func keptPromise(t *testing.T, w *clitest.Workdir, tg target, r clitest.Result) (string, error) {
+	if r.ExitCode != 0 {
+		return clearError("chang")(t, w, tg, r)
+	}
+	got, after := stringList(t, w, "ids"), tg.sim.AccountIDs()
+	var missing, unknown []string
+	for _, id := range tg.before {
+		if slices.Contains(after, id) && !slices.Contains(got, id) {
+			missing = append(missing, id)
+		}
+	}
+	for _, id := range got {
+		if !slices.Contains(tg.before, id) && !slices.Contains(after, id) {
+			unknown = append(unknown, id)
+		}
+	}
+	result := fmt.Sprintf("%d ids (%d before, %d after); %d present throughout but missing; duplicates: %t",
+		len(got), len(tg.before), len(after), len(missing), hasDuplicates(got))
+	if len(missing) > 0 || len(unknown) > 0 || hasDuplicates(got) {
+		return "BROKEN PROMISE: " + result, fmt.Errorf("the listing rule broke: missing %v, never served %v, duplicates %t", missing, unknown, hasDuplicates(got))
+	}
+	return "promise kept: " + result, nil
+}
+
+// statuses summarises what the simulator answered, e.g. "200×3, 429×2".
+func statuses(sim *cerbysim.Server) string {
+	by := sim.Counters().ByStatus
+	var parts []string
+	for _, code := range slices.Sorted(maps.Keys(by)) {
+		label := fmt.Sprint(code)
+		if code == 0 {
+			label = "unanswered"
+		}
+		parts = append(parts, fmt.Sprintf("%s×%d", label, by[code]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
