@@ -86,6 +86,12 @@ func (p *cerbyProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				MarkdownDescription: fmt.Sprintf("Items requested per page when listing, from 1 to %d. Defaults to `%d`.", client.MaxPageSize, client.DefaultPageSize),
 				Validators:          []validator.Int64{pageSizeValidator},
 			},
+			"page_concurrency": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("How many pages of one listing are fetched at once, from 1 to %d, once its first page has given the total; `1` fetches them one after another. "+
+					"Requests still keep to `requests_per_second` and to the pause a `429` asks for. Defaults to `%d`.", client.MaxPageConcurrency, client.DefaultPageConcurrency),
+				Validators: []validator.Int64{pageConcurrencyValidator},
+			},
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("Retries after a `429 Too Many Requests` or `5xx` answer or a network error, with capped exponential backoff and jitter; `0` disables them. "+

@@ -132,7 +132,7 @@ func TestAccProvider_endpointWithV1Suffix(t *testing.T) {
 func TestAccProvider_optionalSettingsAccepted(t *testing.T) {
 	f := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}})
 	readAccountsWith(t, true, f, f.provider(
-		"page_size = 10", "max_retries = 2", `max_retry_wait = "2s"`, `request_timeout = "30s"`, "requests_per_second = 50",
+		"page_size = 10", "page_concurrency = 2", "max_retries = 2", `max_retry_wait = "2s"`, `request_timeout = "30s"`, "requests_per_second = 50",
 	), f.expectQuery("/v1/accounts", map[string]string{"startIndex": "1", "limit": "10"}))
 }
 
@@ -164,6 +164,8 @@ func TestAccProvider_invalidSettings(t *testing.T) {
 	cases := map[string]struct{ arg, want string }{
 		"page_size 0":           {"page_size = 0", `\b100\b`},
 		"page_size 101":         {"page_size = 101", `\b100\b`},
+		"page_concurrency 0":    {"page_concurrency = 0", `\b16\b`},
+		"page_concurrency 17":   {"page_concurrency = 17", `\b16\b`},
 		"negative max_retries":  {"max_retries = -1", `(?i)(at\s+least\s+0|negative|>=\s*0|greater\s+than\s+or\s+equal|0\s+(\(no\s+retry\)\s+)?or\s+more)`},
 		"bad max_retry_wait":    {`max_retry_wait = "soon"`, `(?i)duration`},
 		"bad request_timeout":   {`request_timeout = "10 parsecs"`, `(?i)duration`},

@@ -34,6 +34,7 @@ type providerModel struct {
 	Workspace         types.String  `tfsdk:"workspace"`
 	Endpoint          types.String  `tfsdk:"endpoint"`
 	PageSize          types.Int64   `tfsdk:"page_size"`
+	PageConcurrency   types.Int64   `tfsdk:"page_concurrency"`
 	MaxRetries        types.Int64   `tfsdk:"max_retries"`
 	MaxRetryWait      types.String  `tfsdk:"max_retry_wait"`
 	RequestTimeout    types.String  `tfsdk:"request_timeout"`
@@ -115,8 +116,16 @@ func checkDuration(s string) error {
 }
 
 func checkPageSize(n int64) error {
-	if n < 1 || n > client.MaxPageSize {
-		return fmt.Errorf("must be between 1 and %d, got %d", client.MaxPageSize, n)
+	return checkBetween(n, 1, client.MaxPageSize)
+}
+
+func checkPageConcurrency(n int64) error {
+	return checkBetween(n, 1, client.MaxPageConcurrency)
+}
+
+func checkBetween(n, low, high int64) error {
+	if n < low || n > high {
+		return fmt.Errorf("must be between %d and %d, got %d", low, high, n)
 	}
 	return nil
 }
@@ -141,6 +150,7 @@ var (
 	caCertificateFileValidator = stringCheck{"value must name a readable PEM file with at least one certificate", checkCACertificateFile}
 	durationValidator          = stringCheck{"value must be a positive Go duration such as \"30s\"", checkDuration}
 	pageSizeValidator          = int64Check{fmt.Sprintf("value must be between 1 and %d", client.MaxPageSize), checkPageSize}
+	pageConcurrencyValidator   = int64Check{fmt.Sprintf("value must be between 1 and %d", client.MaxPageConcurrency), checkPageConcurrency}
 	maxRetriesValidator        = int64Check{"value must be at least 0", checkMaxRetries}
 	requestsPerSecondValidator = float64Check{"value must be greater than zero", checkRequestsPerSecond}
 )
@@ -174,6 +184,7 @@ func resolveClientOptions(m providerModel, getenv func(string) string, now time.
 	opts := client.Options{
 		Workspace:         r.stringValue(m.Workspace, "workspace", envWorkspace, nil).value,
 		PageSize:          int(r.int64Value(m.PageSize, "page_size", client.DefaultPageSize, checkPageSize)),
+		PageConcurrency:   int(r.int64Value(m.PageConcurrency, "page_concurrency", client.DefaultPageConcurrency, checkPageConcurrency)),
 		MaxRetries:        int(r.int64Value(m.MaxRetries, "max_retries", client.DefaultMaxRetries, checkMaxRetries)),
 		MaxRetryWait:      r.durationValue(m.MaxRetryWait, "max_retry_wait"),
 		RequestTimeout:    r.durationValue(m.RequestTimeout, "request_timeout"),

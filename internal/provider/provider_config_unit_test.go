@@ -72,12 +72,13 @@ func TestResolveClientOptionsDefaults(t *testing.T) {
 		t.Fatalf("unexpected diagnostics: %v", diags)
 	}
 	want := client.Options{
-		BaseURL:        client.DefaultBaseURL,
-		APIKey:         "key",
-		PageSize:       client.DefaultPageSize,
-		MaxRetries:     client.DefaultMaxRetries,
-		MaxRetryWait:   client.DefaultMaxRetryWait,
-		RequestTimeout: client.DefaultRequestTimeout,
+		BaseURL:         client.DefaultBaseURL,
+		APIKey:          "key",
+		PageSize:        client.DefaultPageSize,
+		PageConcurrency: client.DefaultPageConcurrency,
+		MaxRetries:      client.DefaultMaxRetries,
+		MaxRetryWait:    client.DefaultMaxRetryWait,
+		RequestTimeout:  client.DefaultRequestTimeout,
 	}
 	if opts != want {
 		t.Errorf("options = %+v, want %+v", opts, want)
@@ -90,6 +91,7 @@ func TestResolveClientOptionsConfigurationWinsOverEnvironment(t *testing.T) {
 		Workspace:         types.StringValue("config-ws"),
 		Endpoint:          types.StringValue("http://127.0.0.1:8080/v1/"),
 		PageSize:          types.Int64Value(7),
+		PageConcurrency:   types.Int64Value(1),
 		MaxRetries:        types.Int64Value(0),
 		MaxRetryWait:      types.StringValue("2m"),
 		RequestTimeout:    types.StringValue("1m30s"),
@@ -105,6 +107,7 @@ func TestResolveClientOptionsConfigurationWinsOverEnvironment(t *testing.T) {
 		APIKey:            "config-key",
 		Workspace:         "config-ws",
 		PageSize:          7,
+		PageConcurrency:   1,
 		MaxRetries:        0,
 		MaxRetryWait:      2 * time.Minute,
 		RequestTimeout:    90 * time.Second,
@@ -210,6 +213,8 @@ func TestResolveClientOptionsRejectsOutOfRangeSettings(t *testing.T) {
 	}{
 		{"page_size", providerModel{PageSize: types.Int64Value(0)}, "between 1 and 100"},
 		{"page_size", providerModel{PageSize: types.Int64Value(101)}, "between 1 and 100"},
+		{"page_concurrency", providerModel{PageConcurrency: types.Int64Value(0)}, "between 1 and 16, got 0"},
+		{"page_concurrency", providerModel{PageConcurrency: types.Int64Value(17)}, "between 1 and 16, got 17"},
 		{"max_retries", providerModel{MaxRetries: types.Int64Value(-1)}, "0 (no retry) or more"},
 		{"max_retry_wait", providerModel{MaxRetryWait: types.StringValue("soon")}, `such as "30s"`},
 		{"max_retry_wait", providerModel{MaxRetryWait: types.StringValue("0s")}, "longer than zero"},
@@ -232,6 +237,7 @@ func TestResolveClientOptionsUnknownValuesAreErrorsOnTheirAttribute(t *testing.T
 		"workspace":           {APIKey: types.StringValue("k"), Workspace: types.StringUnknown()},
 		"endpoint":            {APIKey: types.StringValue("k"), Endpoint: types.StringUnknown()},
 		"page_size":           {APIKey: types.StringValue("k"), PageSize: types.Int64Unknown()},
+		"page_concurrency":    {APIKey: types.StringValue("k"), PageConcurrency: types.Int64Unknown()},
 		"max_retries":         {APIKey: types.StringValue("k"), MaxRetries: types.Int64Unknown()},
 		"max_retry_wait":      {APIKey: types.StringValue("k"), MaxRetryWait: types.StringUnknown()},
 		"request_timeout":     {APIKey: types.StringValue("k"), RequestTimeout: types.StringUnknown()},
@@ -274,6 +280,9 @@ func TestNumericValidators(t *testing.T) {
 	var intResp validator.Int64Response
 	pageSizeValidator.ValidateInt64(ctx, validator.Int64Request{Path: path.Root("page_size"), ConfigValue: types.Int64Value(500)}, &intResp)
 	assertAttributeError(t, intResp.Diagnostics, "page_size", "got 500")
+	var concResp validator.Int64Response
+	pageConcurrencyValidator.ValidateInt64(ctx, validator.Int64Request{Path: path.Root("page_concurrency"), ConfigValue: types.Int64Value(32)}, &concResp)
+	assertAttributeError(t, concResp.Diagnostics, "page_concurrency", "between 1 and 16, got 32")
 
 	var floatResp validator.Float64Response
 	requestsPerSecondValidator.ValidateFloat64(ctx, validator.Float64Request{Path: path.Root("requests_per_second"), ConfigValue: types.Float64Value(-1)}, &floatResp)
