@@ -204,11 +204,18 @@ func writeReport(t *testing.T) {
 		}
 		return strings.Compare(a.CLI, b.CLI)
 	})
+	failed := 0
+	for _, o := range report.outcomes {
+		if !o.Passed {
+			failed++
+		}
+	}
 	var b strings.Builder
 	b.WriteString(tableIntro)
 	if err := WriteTable(&b, report.outcomes); err != nil {
 		t.Fatal(err)
 	}
+	fmt.Fprintf(&b, "\n%d outcomes: %d passed, %d failed.\n", len(report.outcomes), len(report.outcomes)-failed, failed)
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -226,6 +233,7 @@ the simulator's ground truth) or with a clear error, as the row expects,
 within a 30 s ceiling that only a hang would reach. Provider settings are kept
 small so the matrix is fast: max_retries 2, max_retry_wait 3s,
 request_timeout 2s unless the row says otherwise. The workspace has 250
-accounts, read in pages of 100. Durations include the CLI's own start-up.
+accounts, read in pages of 100. Durations include the CLI's own start-up and,
+since rows run four at a time, waiting for a CPU.
 
 `
