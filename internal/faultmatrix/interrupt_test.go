@@ -2,6 +2,7 @@ package faultmatrix
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"testing"
@@ -65,7 +66,7 @@ func interruptRow(name, fault string, f cerbysim.Faults) row {
 		case hung(r) != nil:
 			return "hang: killed at the ceiling", hung(r)
 		case r.ExitCode == 0:
-			return result, fmt.Errorf("the interrupted run succeeded")
+			return result, errors.New("the interrupted run succeeded")
 		case took > hold/2:
 			return result, fmt.Errorf("the run went on %s after SIGINT", took)
 		}

@@ -2,6 +2,7 @@ package faultmatrix
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -70,7 +71,7 @@ func stormRun(t *testing.T, cli clitest.CLI) (string, error) {
 	case wrong > 0 || len(names) != len(ids):
 		return result, fmt.Errorf("%d reads wrong, %d outputs", wrong, len(names))
 	case pauses == 0:
-		return result, fmt.Errorf("no 429 at all: the storm did not happen")
+		return result, errors.New("no 429 at all: the storm did not happen")
 	case inside > 0:
 		return result, fmt.Errorf("%d requests were answered while the client should have been paused:\n%s", inside, timeline(c.Requests))
 	}
