@@ -59,7 +59,7 @@ func (c *listingChange) Error() string {
 // totalResults, the pages up to it are requested ahead, up to p.concurrency
 // at a time, and taken in page order, so the result is the serial walk's.
 func (p pager[T]) pass(ctx context.Context, col *collector[T]) error {
-	fl := newFlight(ctx, p.fetch)
+	fl := newFlight(ctx, p.fetch, max(1, p.concurrency))
 	defer fl.stop()
 	w := &walkState[T]{pager: p, col: col, seen: map[string]bool{}, next: 1}
 	for range maxPages {
@@ -86,14 +86,14 @@ type walkState[T identified] struct {
 	ahead   int             // startIndex of the next page to request ahead; 0 when the next page depends on this one
 }
 
-// request puts in flight the pages known in advance, or else the next one.
+// request queues the pages known in advance, or else the next one.
 func (w *walkState[T]) request(fl *flight[T]) {
-	for w.ahead > 0 && fl.inFlight() < max(1, w.concurrency) && w.ahead <= w.lastNeeded() {
-		fl.start(w.ahead)
+	for w.ahead > 0 && fl.queued() < fl.readAhead() && w.ahead <= w.lastNeeded() {
+		fl.add(w.ahead)
 		w.ahead += w.limit
 	}
-	if fl.inFlight() == 0 {
-		fl.start(w.next)
+	if fl.queued() == 0 {
+		fl.add(w.next)
 	}
 }
 
@@ -188,23 +188,30 @@ func (w *walkState[T]) serial(fl *flight[T]) {
 	fl.discard()
 }
 
-// flight runs the page requests of one pass, each in its own goroutine, and
-// hands their answers back in the order they were started. The first request
-// to fail cancels the others, and its error is the one reported.
+// flight runs the page requests of one pass, slots at a time in the order
+// they were queued, and hands their answers back in that order. A slot
+// frees when its request returns, not when its answer is taken, so one slow
+// page does not hold the others back. The first request to fail cancels the
+// others, and its error is the one reported.
 type flight[T identified] struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	fetch  func(ctx context.Context, startIndex int) (page[T], error)
-	queue  []*pending[T]
+	slots  int
+	queue  []*pending[T] // not taken yet, in order
 	wg     sync.WaitGroup
 
 	mu       sync.Mutex
+	running  int
+	waiting  []*pending[T] // queued but not sent yet, in order
 	firstErr error
 }
 
 type pending[T identified] struct {
 	start  int
+	ctx    context.Context
 	cancel context.CancelFunc
+	sent   bool           // under flight.mu
 	answer chan answer[T] // buffered, so a request never waits to be taken
 }
 
@@ -213,34 +220,54 @@ type answer[T identified] struct {
 	err  error
 }
 
-func newFlight[T identified](ctx context.Context, fetch func(context.Context, int) (page[T], error)) *flight[T] {
+func newFlight[T identified](ctx context.Context, fetch func(context.Context, int) (page[T], error), slots int) *flight[T] {
 	ctx, cancel := context.WithCancel(ctx)
-	return &flight[T]{ctx: ctx, cancel: cancel, fetch: fetch}
+	return &flight[T]{ctx: ctx, cancel: cancel, fetch: fetch, slots: slots}
 }
 
-func (fl *flight[T]) start(startIndex int) {
+// readAhead bounds the pages queued but not taken, and so the answers held
+// while an earlier page is slow.
+func (fl *flight[T]) readAhead() int { return 4 * fl.slots }
+
+func (fl *flight[T]) queued() int { return len(fl.queue) }
+
+func (fl *flight[T]) add(startIndex int) {
 	ctx, cancel := context.WithCancel(fl.ctx)
-	p := &pending[T]{start: startIndex, cancel: cancel, answer: make(chan answer[T], 1)}
+	p := &pending[T]{start: startIndex, ctx: ctx, cancel: cancel, answer: make(chan answer[T], 1)}
 	fl.queue = append(fl.queue, p)
-	fl.wg.Go(func() {
-		pg, err := fl.fetch(ctx, startIndex)
-		if err != nil && ctx.Err() == nil {
-			fl.fail(err)
-		}
-		p.answer <- answer[T]{pg, err}
-	})
-}
-
-func (fl *flight[T]) fail(err error) {
 	fl.mu.Lock()
 	defer fl.mu.Unlock()
-	if fl.firstErr == nil {
-		fl.firstErr = err
-		fl.cancel()
+	fl.waiting = append(fl.waiting, p)
+	fl.sendLocked()
+}
+
+// sendLocked starts waiting requests while slots are free. After a failure
+// they still start, and end at once with the cancellation, so that every
+// queued page gets an answer.
+func (fl *flight[T]) sendLocked() {
+	for fl.running < fl.slots && len(fl.waiting) > 0 {
+		p := fl.waiting[0]
+		fl.waiting = fl.waiting[1:]
+		p.sent = true
+		fl.running++
+		fl.wg.Go(func() { fl.send(p) })
 	}
 }
 
-// take waits for the oldest request. One cancelled because another failed
+func (fl *flight[T]) send(p *pending[T]) {
+	pg, err := fl.fetch(p.ctx, p.start)
+	fl.mu.Lock()
+	fl.running--
+	if err != nil && p.ctx.Err() == nil && fl.firstErr == nil {
+		fl.firstErr = err
+		fl.cancel()
+	}
+	fl.sendLocked()
+	fl.mu.Unlock()
+	p.answer <- answer[T]{pg, err}
+}
+
+// take waits for the oldest page. One cancelled because another failed
 // reports that failure instead of its cancellation.
 func (fl *flight[T]) take() (startIndex int, pg page[T], err error) {
 	p := fl.queue[0]
@@ -257,20 +284,27 @@ func (fl *flight[T]) take() (startIndex int, pg page[T], err error) {
 	return p.start, a.page, a.err
 }
 
-func (fl *flight[T]) inFlight() int { return len(fl.queue) }
-
-// discard cancels the requests in flight and drops their answers.
+// discard drops every page not taken yet: those not sent are never sent,
+// the others are cancelled and waited for.
 func (fl *flight[T]) discard() {
+	fl.mu.Lock()
+	fl.waiting = nil
+	fl.mu.Unlock()
 	for _, p := range fl.queue {
 		p.cancel()
-		<-p.answer
+		if p.sent {
+			<-p.answer
+		}
 	}
 	fl.queue = nil
 }
 
-// stop cancels whatever is in flight and waits for it, so no request
+// stop cancels whatever is queued or running and waits for it, so no request
 // outlives its pass.
 func (fl *flight[T]) stop() {
+	fl.mu.Lock()
+	fl.waiting = nil
+	fl.mu.Unlock()
 	fl.cancel()
 	fl.wg.Wait()
 }
