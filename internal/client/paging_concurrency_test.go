@@ -131,6 +131,33 @@ func TestConcurrentPagingStaysWithinItsBound(t *testing.T) {
 	}
 }
 
+func TestConcurrentPagingDoesNotWaitForASlowPage(t *testing.T) {
+	l := &fakeListing{ids: seqIDs("a", 100)}
+	laterPageSent := make(chan struct{})
+	// The page at 11 answers only once the page at 81 was requested, seven
+	// pages on: the three other slots must have been reused meanwhile.
+	l.serve = func(ctx context.Context, start int, items []Account) ([]Account, error) {
+		switch start {
+		case 11:
+			select {
+			case <-laterPageSent:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		case 81:
+			close(laterPageSent)
+		}
+		return items, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), safetyNet)
+	defer cancel()
+	got, err := l.walk(ctx, 4)
+	if err != nil || !reflect.DeepEqual(got, l.ids) {
+		t.Errorf("got %d ids, err %v; want all 100 in order", len(got), err)
+	}
+	l.assertAllFinished(t)
+}
+
 func TestConcurrentPagingFallsBackToSerialAfterAShortPage(t *testing.T) {
 	for _, conc := range []int{1, 4} {
 		l := &fakeListing{ids: seqIDs("a", 100)}
