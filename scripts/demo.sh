@@ -29,8 +29,8 @@ cleanup() {
 trap cleanup EXIT
 
 echo "building the provider and the simulator"
-go build -o "$work/provider/terraform-provider-cerby" .
-go build -o "$work/cerbysim" ./cmd/cerbysim
+go build -trimpath -o "$work/provider/terraform-provider-cerby" .
+go build -trimpath -o "$work/cerbysim" ./cmd/cerbysim
 
 "$work/cerbysim" -quiet -ready-file "$work/ready" >/dev/null 2>"$work/cerbysim.log" &
 sim_pid=$!
