@@ -97,6 +97,15 @@ func apply(w *clitest.Workdir, extra ...string) clitest.Result {
 	return w.Run(ctx, append([]string{"apply", "-auto-approve", "-input=false", "-json"}, extra...)...)
 }
 
+// leaked reports the API key anywhere in what the CLI printed: every error
+// path of the matrix is also a place a credential must not reach.
+func leaked(r clitest.Result) error {
+	if strings.Contains(r.Stdout+r.Stderr, apiKey) {
+		return fmt.Errorf("the API key appears in the CLI's output")
+	}
+	return nil
+}
+
 // hung tells a run killed at the ceiling from one that ended by itself.
 func hung(r clitest.Result) error {
 	if r.ExitCode == -1 {
@@ -230,7 +239,8 @@ purpose-built server where cerbysim cannot express the fault) and runs a real
 CLI against the provider built from this checkout. A row passes when the run
 ends with exactly the simulator's data (the ids from ` + "`output -json`" + ` against
 the simulator's ground truth) or with a clear error, as the row expects,
-within a 30 s ceiling that only a hang would reach. Provider settings are kept
+within a 30 s ceiling that only a hang would reach, and the API key never
+appears in what the CLI printed. Provider settings are kept
 small so the matrix is fast: max_retries 2, max_retry_wait 3s,
 request_timeout 2s unless the row says otherwise. The workspace has 250
 accounts, read in pages of 100. Durations include the CLI's own start-up and,

@@ -65,6 +65,8 @@ func interruptRow(name, fault string, f cerbysim.Faults) row {
 		switch {
 		case hung(r) != nil:
 			return "hang: killed at the ceiling", hung(r)
+		case leaked(r) != nil:
+			return "API KEY LEAKED", leaked(r)
 		case r.ExitCode == 0:
 			return result, errors.New("the interrupted run succeeded")
 		case took > hold/2:

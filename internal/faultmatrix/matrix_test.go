@@ -142,6 +142,9 @@ func read(name, fault, expect string, s settings, serve func(*testing.T) target,
 		if err := hung(r); err != nil {
 			return "hang: killed at the ceiling", err
 		}
+		if err := leaked(r); err != nil {
+			return "API KEY LEAKED", err
+		}
 		return judge(t, w, tg, r)
 	}}
 }

@@ -52,6 +52,9 @@ func stormRun(t *testing.T, cli clitest.CLI) (string, error) {
 	if err := hung(r); err != nil {
 		return "hang: killed at the ceiling", err
 	}
+	if err := leaked(r); err != nil {
+		return "API KEY LEAKED", err
+	}
 	if r.ExitCode != 0 {
 		msg, _ := firstError(r)
 		return "error: " + brief(msg), fmt.Errorf("exit %d:\n%s%s", r.ExitCode, msg, r.Stderr)
