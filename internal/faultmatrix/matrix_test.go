@@ -89,6 +89,8 @@ func matrix() []row {
 
 		read("connection reset mid-body", "the first 2 requests get a 200 whose body stops halfway, then a TCP reset (page 1 needs its third attempt)",
 			"retried; exactly the simulator's data", quick, wrapped(resetMidBody(2)), rightData),
+		read("connections dropped", "40% of connections closed without any response", "retried; exactly the simulator's data", storms,
+			faults(cerbysim.Faults{Seed: 1, DropConnectionRate: 0.4}), rightDataDespite(isUnanswered)),
 		read("truncated JSON", "every body cut in half (Content-Length matching the cut)", "a clear error: not valid JSON", quick,
 			wrapped(rewriteBody(truncated)), clearError("GET /v1/accounts: the response is not valid JSON")),
 		read("200 with HTML", "every request answered 200 with a sign-in HTML page", "a clear error: an HTML page, not JSON", quick,
@@ -184,6 +186,7 @@ func rightDataDespite(struck func(status int) bool) judgement {
 
 func isTooMany(status int) bool     { return status == http.StatusTooManyRequests }
 func isServerError(status int) bool { return status >= 500 }
+func isUnanswered(status int) bool  { return status == 0 }
 
 // clearError wants a failed run whose first error diagnostic contains each
 // of wants and no raw HTML.
