@@ -256,6 +256,7 @@ func runDemo(t *testing.T, cli clitest.CLI, dir string) {
 		fmt.Sprintf("Disabled members who still reach accounts: %d", len(truth.disabledReach)),
 		fmt.Sprintf("Guests with access: %d", len(truth.guestReach)),
 		fmt.Sprintf("FAIL  every account has MFA (%d violation(s))", len(truth.withoutMFA)),
+		fmt.Sprintf("FAIL  no disabled member retains access (%d violation(s))", len(truth.disabledReach)),
 		fmt.Sprintf("FAIL  no guest owns an account (%d violation(s))", len(truth.guestOwned)),
 	} {
 		if !strings.Contains(report, line) {
