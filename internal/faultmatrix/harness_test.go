@@ -2,6 +2,7 @@ package faultmatrix
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -101,7 +102,7 @@ func apply(w *clitest.Workdir, extra ...string) clitest.Result {
 // path of the matrix is also a place a credential must not reach.
 func leaked(r clitest.Result) error {
 	if strings.Contains(r.Stdout+r.Stderr, apiKey) {
-		return fmt.Errorf("the API key appears in the CLI's output")
+		return errors.New("the API key appears in the CLI's output")
 	}
 	return nil
 }

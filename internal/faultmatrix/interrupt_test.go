@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"testing"
 	"time"
@@ -20,20 +21,22 @@ const hold = 20 * time.Second
 func interruptDuringBackoff() row {
 	return interruptRow("SIGINT during a backoff wait",
 		fmt.Sprintf("every request answered 429 with Retry-After: %d (max_retry_wait 30s); SIGINT to plan once the first 429 is sent", int(hold.Seconds())),
-		cerbysim.Faults{Random429Rate: 1, RetryAfter: hold})
+		cerbysim.Faults{Random429Rate: 1, RetryAfter: hold},
+		func(sim *cerbysim.Server) bool { return sim.Counters().ByStatus[http.StatusTooManyRequests] > 0 })
 }
 
 func interruptDuringSlowRequest() row {
 	return interruptRow("SIGINT during a slow request",
 		fmt.Sprintf("every answer delayed %s (request_timeout 30s); SIGINT to plan while the first request waits", hold),
-		cerbysim.Faults{Latency: hold})
+		cerbysim.Faults{Latency: hold},
+		func(*cerbysim.Server) bool { return true }) // arrived is enough: the answer is 20 s away
 }
 
 // interruptRow starts a plan, sends SIGINT to the CLI once the first request
-// reached the server and the provider is waiting, and expects the run to fail
-// soon after. A plan, because both CLIs hold a SIGINT back while apply plans
+// reached the server and waiting says the provider now waits, and expects the
+// run to fail soon after. A plan, because both CLIs hold a SIGINT back while apply plans
 // (backend/local runs apply's plan phase without watching for a stop).
-func interruptRow(name, fault string, f cerbysim.Faults) row {
+func interruptRow(name, fault string, f cerbysim.Faults, waiting func(*cerbysim.Server) bool) row {
 	patient := settings{maxRetries: 3, maxRetryWait: "30s", requestTimeout: "30s"}
 	return row{name: name, fault: fault, expect: fmt.Sprintf("the run fails within %s of the signal", hold/2), run: func(t *testing.T, cli clitest.CLI) (string, error) {
 		arrived := make(chan struct{})
@@ -51,9 +54,16 @@ func interruptRow(name, fault string, f cerbysim.Faults) row {
 			r := p.Wait()
 			return "no request reached the server", fmt.Errorf("no request within the ceiling:\n%s%s", r.Stdout, r.Stderr)
 		}
-		// Long enough for the 429 to be answered and the provider to be
-		// waiting; nothing here depends on it being exact.
-		time.Sleep(time.Second)
+		for !waiting(tg.sim) {
+			if ctx.Err() != nil {
+				r := p.Wait()
+				return "the provider never started to wait", fmt.Errorf("requests: %s\n%s%s", statuses(tg.sim), r.Stdout, r.Stderr)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		// Time for the provider to take in the answer; nothing depends on
+		// it being exact.
+		time.Sleep(200 * time.Millisecond)
 		signalled := time.Now()
 		if err := p.Signal(os.Interrupt); err != nil {
 			return "SIGINT could not be sent", err
