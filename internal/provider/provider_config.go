@@ -201,7 +201,7 @@ func (r *configResolver) credentials(m providerModel, now time.Time) (apiKey, be
 	token := r.stringValue(m.BearerToken, "bearer_token", envBearerToken, checkCredential)
 	switch {
 	case key.present && token.present:
-		r.diags.AddAttributeWarning(path.Root("bearer_token"), "Bearer token ignored",
+		r.diags.AddWarning("Bearer token ignored", // on no attribute: see addAttributeError
 			fmt.Sprintf("Both an API key (from %s) and a bearer token (from %s) are set. The provider sends only the API key; remove one of them to silence this warning.",
 				key.source("api_key"), token.source("bearer_token")))
 		return key.value, ""
@@ -297,7 +297,7 @@ func (r *configResolver) requestsPerSecond(v types.Float64) float64 {
 
 func (r *configResolver) unknown(isUnknown bool, attribute string) bool {
 	if isUnknown {
-		r.diags.AddAttributeError(path.Root(attribute), "Unknown value for "+attribute,
+		addAttributeError(&r.diags, path.Root(attribute), "Unknown value for "+attribute,
 			fmt.Sprintf("The provider needs %s before it can read any data, but its value is not known yet (it depends on something not yet created). "+
 				"Use a value known at plan time, or create its dependencies first with -target.", attribute))
 	}

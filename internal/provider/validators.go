@@ -63,8 +63,24 @@ func (v float64Check) ValidateFloat64(_ context.Context, req validator.Float64Re
 
 func addCheckError(diags *diag.Diagnostics, at path.Path, err error) {
 	if err != nil {
-		diags.AddAttributeError(at, "Invalid value for "+at.String(), err.Error())
+		addAttributeError(diags, at, "Invalid value for "+at.String(), err.Error())
 	}
+}
+
+// addAttributeError attaches the error to its attribute, except for a
+// credential: there the CLI would print the configuration line beside the
+// message, and so a credential written in clear (the leak tests caught it).
+// The summary names the attribute either way.
+func addAttributeError(diags *diag.Diagnostics, at path.Path, summary, detail string) {
+	if isCredential(at) {
+		diags.AddError(summary, detail)
+		return
+	}
+	diags.AddAttributeError(at, summary, detail)
+}
+
+func isCredential(at path.Path) bool {
+	return at.Equal(path.Root("api_key")) || at.Equal(path.Root("bearer_token"))
 }
 
 var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
