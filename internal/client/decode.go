@@ -2,6 +2,7 @@ package client
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -20,8 +21,58 @@ var listKeys = []string{"accounts", "resources", "Resources", "data", "items"}
 // singleKeys wrap one account when it does not come bare.
 var singleKeys = []string{"data", "account"}
 
-// decodeList reads a page of items; total is nil when the server sent none.
+// decodeList reads a page; total is nil when the server sent none.
 func decodeList[T identified](endpoint string, body []byte) (items []T, total *int, err error) {
+	items, total, usual := decodeUsualList[T](body)
+	if !usual {
+		if items, total, err = decodeAnyList[T](endpoint, body); err != nil {
+			return nil, nil, err
+		}
+	}
+	for i, item := range items {
+		if item.itemID() == "" {
+			return nil, nil, fmt.Errorf("%s: item %d of the response has no id, so it cannot be told apart from the others", endpoint, i+1)
+		}
+	}
+	return items, total, nil
+}
+
+// listEnvelope holds every key of listKeys, so that a usual page decodes in
+// one pass over the body. A nil field is a key absent or null.
+type listEnvelope[T identified] struct {
+	Accounts        *[]T            `json:"accounts"`
+	Resources       *[]T            `json:"resources"`
+	ResourcesCapped *[]T            `json:"Resources"`
+	Data            *[]T            `json:"data"`
+	Items           *[]T            `json:"items"`
+	TotalResults    json.RawMessage `json:"totalResults"`
+}
+
+// decodeUsualList reads a well-formed bare array or envelope in a single
+// pass (large listings spend most of their CPU here); it reports false for
+// anything else, which decodeAnyList then reads or explains.
+func decodeUsualList[T identified](body []byte) (items []T, total *int, ok bool) {
+	text := bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\uFEFF")))
+	if len(text) == 0 {
+		return nil, nil, false
+	}
+	if text[0] == '[' {
+		return items, nil, json.Unmarshal(text, &items) == nil
+	}
+	var envelope listEnvelope[T]
+	if json.Unmarshal(text, &envelope) != nil {
+		return nil, nil, false
+	}
+	list := cmp.Or(envelope.Accounts, envelope.Resources, envelope.ResourcesCapped, envelope.Data, envelope.Items)
+	if list == nil {
+		return nil, nil, false
+	}
+	return *list, totalResults(envelope.TotalResults), true
+}
+
+// decodeAnyList reads any page the Read API may send, key by key, and says
+// what is wrong with one it cannot read.
+func decodeAnyList[T identified](endpoint string, body []byte) (items []T, total *int, err error) {
 	text, err := jsonBody(endpoint, body)
 	if err != nil {
 		return nil, nil, err
@@ -40,11 +91,6 @@ func decodeList[T identified](endpoint string, body []byte) (items []T, total *i
 	}
 	if err := json.Unmarshal(list, &items); err != nil {
 		return nil, nil, fmt.Errorf("%s: decoding the list of items: %w", endpoint, err)
-	}
-	for i, item := range items {
-		if item.itemID() == "" {
-			return nil, nil, fmt.Errorf("%s: item %d of the response has no id, so it cannot be told apart from the others", endpoint, i+1)
-		}
 	}
 	return items, total, nil
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // Account is one account (an "item") as the Read API returns it. Every field
-// is a pointer or raw JSON so that a missing or null field stays distinguishable
+// is a pointer or RawJSON so that a missing or null field stays distinguishable
 // from a zero value. Timestamps are kept as the strings the API sent.
 type Account struct {
 	ID                       string                 `json:"id"`
@@ -16,7 +16,7 @@ type Account struct {
 	Provider                 *string                `json:"provider"`
 	VaultID                  *string                `json:"vaultId"`
 	IdekID                   *string                `json:"idekID"`
-	Permissions              json.RawMessage        `json:"permissions"`
+	Permissions              RawJSON                `json:"permissions"`
 	Workspace                *string                `json:"workspace"`
 	MfaEnabled               *bool                  `json:"mfaEnabled"`
 	AutofillMfa              *bool                  `json:"autofillMfa"`
@@ -31,7 +31,7 @@ type Account struct {
 	Type                     *string                `json:"type"`
 	URL                      *string                `json:"url"`
 	Domain                   *string                `json:"domain"`
-	Meta                     json.RawMessage        `json:"meta"`
+	Meta                     RawJSON                `json:"meta"`
 	Status                   *string                `json:"status"`
 	Phone                    *string                `json:"phone"`
 	RotatedBy                *string                `json:"rotatedBy"`
@@ -39,7 +39,7 @@ type Account struct {
 	SyncedAt                 *string                `json:"syncedAt"`
 	HasBackupCode            *bool                  `json:"hasBackupCode"`
 	RotatedByID              *string                `json:"rotatedById"`
-	Domains                  json.RawMessage        `json:"domains"`
+	Domains                  RawJSON                `json:"domains"`
 	LastLoginDate            *string                `json:"lastLoginDate"`
 	LastLoginUserName        *string                `json:"lastLoginUserName"`
 	IsEmailManaged           *bool                  `json:"isEmailManaged"`
@@ -52,19 +52,6 @@ type Account struct {
 	HasTotpVirtualDevice     *bool                  `json:"hasTotpVirtualDevice"`
 	WorkspacePolicyResult    *WorkspacePolicyResult `json:"workspacePolicyResult"`
 	WorkspacePolicyCheckDate *string                `json:"workspacePolicyCheckDate"`
-}
-
-// UnmarshalJSON decodes an account with null raw fields turned into nil, so
-// that absent and null read the same.
-func (a *Account) UnmarshalJSON(data []byte) error {
-	type plain Account // without this method, so no recursion
-	if err := json.Unmarshal(data, (*plain)(a)); err != nil {
-		return err
-	}
-	a.Permissions = nilIfNull(a.Permissions)
-	a.Meta = nilIfNull(a.Meta)
-	a.Domains = nilIfNull(a.Domains)
-	return nil
 }
 
 func (a Account) itemID() string { return a.ID }
@@ -115,36 +102,32 @@ func (c *CreatedBy) UnmarshalJSON(data []byte) error {
 
 // Member is one workspace member from /v1/admin/users.
 type Member struct {
-	ID           string          `json:"id"`
-	FirstName    *string         `json:"firstName"`
-	LastName     *string         `json:"lastName"`
-	Email        *string         `json:"email"`
-	Status       *string         `json:"status"`
-	Role         *string         `json:"role"`
-	IsGuest      *bool           `json:"isGuest"`
-	CreatedAt    *string         `json:"createdAt"`
-	UpdatedAt    *string         `json:"updatedAt"`
-	LastActivity *string         `json:"lastActivity"`
-	Meta         json.RawMessage `json:"meta"`
-}
-
-// UnmarshalJSON decodes a member with a null meta turned into nil.
-func (m *Member) UnmarshalJSON(data []byte) error {
-	type plain Member
-	if err := json.Unmarshal(data, (*plain)(m)); err != nil {
-		return err
-	}
-	m.Meta = nilIfNull(m.Meta)
-	return nil
+	ID           string  `json:"id"`
+	FirstName    *string `json:"firstName"`
+	LastName     *string `json:"lastName"`
+	Email        *string `json:"email"`
+	Status       *string `json:"status"`
+	Role         *string `json:"role"`
+	IsGuest      *bool   `json:"isGuest"`
+	CreatedAt    *string `json:"createdAt"`
+	UpdatedAt    *string `json:"updatedAt"`
+	LastActivity *string `json:"lastActivity"`
+	Meta         RawJSON `json:"meta"`
 }
 
 func (m Member) itemID() string { return m.ID }
 
-// nilIfNull is needed because encoding/json stores a JSON null in a
-// RawMessage as the literal "null".
-func nilIfNull(raw json.RawMessage) json.RawMessage {
-	if len(raw) == 0 || bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+// RawJSON is a value kept exactly as the API sent it, nil when absent or
+// null (a json.RawMessage would keep a null as the literal "null"). It decodes
+// without a method on Account or Member, which would make encoding/json scan
+// every item twice.
+type RawJSON []byte
+
+func (r *RawJSON) UnmarshalJSON(data []byte) error {
+	if bytes.Equal(data, []byte("null")) {
+		*r = nil
 		return nil
 	}
-	return raw
+	*r = append((*r)[:0], data...)
+	return nil
 }
