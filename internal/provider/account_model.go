@@ -2,7 +2,6 @@ package provider
 
 import (
 	"cmp"
-	"encoding/json"
 	"slices"
 	"strings"
 
@@ -136,7 +135,7 @@ func accountModelsFrom(accounts []client.Account) []accountModel {
 
 // rawJSONValue keeps the JSON exactly as the API sent it; the client leaves
 // raw fields nil when they were absent or null.
-func rawJSONValue(raw json.RawMessage) types.String {
+func rawJSONValue(raw []byte) types.String {
 	if raw == nil {
 		return types.StringNull()
 	}

@@ -92,7 +92,7 @@ func (d *accountDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if !config.ID.IsNull() {
 		state.ID = config.ID // keep the configured spelling (UUID letter case) so state matches configuration
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &state)...)
 }
 
 func (d *accountDataSource) accountByID(ctx context.Context, id string, diags *diag.Diagnostics) *client.Account {

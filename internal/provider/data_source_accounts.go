@@ -124,5 +124,5 @@ func (d *accountsDataSource) Read(ctx context.Context, req datasource.ReadReques
 	model.Accounts = accountModelsFrom(accounts)
 	model.IDs = idsOf(accounts, accountID)
 	model.Truncated = types.BoolValue(truncated)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &model)...)
 }

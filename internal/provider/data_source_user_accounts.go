@@ -112,7 +112,7 @@ func (d *userAccountsDataSource) Read(ctx context.Context, req datasource.ReadRe
 	sortAccounts(accounts)
 	model.Accounts = accountModelsFrom(accounts)
 	model.IDs = idsOf(accounts, accountID)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &model)...)
 }
 
 func (d *userAccountsDataSource) userIDByEmail(ctx context.Context, email string, diags *diag.Diagnostics) (string, bool) {

@@ -121,5 +121,5 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	model.Users = memberModelsFrom(members)
 	model.IDs = idsOf(members, memberID)
 	model.Truncated = types.BoolValue(truncated)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &model)...)
 }
