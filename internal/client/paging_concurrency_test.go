@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -298,5 +299,35 @@ func TestConcurrentPagingThroughA429Storm(t *testing.T) {
 	}
 	if sim.Counters().ByStatus[http.StatusTooManyRequests] == 0 || !slices.Contains(clock.recorded(), 2*time.Second) {
 		t.Errorf("429s answered: %d, waits: %v; want some 429s, each followed by the 2s pause", sim.Counters().ByStatus[http.StatusTooManyRequests], clock.recorded())
+	}
+}
+
+// Concurrent pages reuse their connections from one round of pages to the
+// next; net/http's default keeps only two idle per host and would open new
+// ones (a TLS handshake each, in production) for most rounds. A dial racing
+// a connection coming back idle may add one to the pool, so the bound is the
+// pool's size rather than the concurrency.
+func TestConcurrentPagingReusesConnections(t *testing.T) {
+	ws := cerbysim.Generate(14, cerbysim.Size{Accounts: 8000})
+	srv := httptest.NewUnstartedServer(cerbysim.New(ws, cerbysim.Config{}))
+	var opened atomic.Int32
+	srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			opened.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	const conc = 8
+	c, err := New(Options{BaseURL: srv.URL, PageConcurrency: conc}) // the default transport
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := c.ListAccounts(context.Background(), AccountFilter{})
+	if err != nil || len(got) != 8000 {
+		t.Fatalf("got %d accounts, err %v", len(got), err)
+	}
+	if opened.Load() > MaxPageConcurrency {
+		t.Errorf("opened %d connections for 80 pages at concurrency %d; want at most %d", opened.Load(), conc, MaxPageConcurrency)
 	}
 }

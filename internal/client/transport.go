@@ -49,11 +49,20 @@ func (c *Client) transportChain(o Options, base http.RoundTripper) http.RoundTri
 	return &loggingTransport{next: retry, log: o.Logger, clock: c.clock}
 }
 
-// baseTransport is the caller's transport or net/http's default, which honours
-// HTTPS_PROXY and NO_PROXY. Extra root CAs (a TLS-inspecting proxy's) go into a
-// clone of it, so the proxy settings stay.
+// defaultTransport is net/http's default, which honours HTTPS_PROXY and
+// NO_PROXY, with room to keep the connections of concurrent paging open
+// between pages: the default keeps two per host, so each round of pages
+// would open (and TLS-handshake) new ones.
+var defaultTransport = func() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = MaxPageConcurrency
+	return t
+}()
+
+// baseTransport is the caller's transport or defaultTransport. Extra root CAs
+// (a TLS-inspecting proxy's) go into a clone of it, so the proxy settings stay.
 func baseTransport(o Options) (http.RoundTripper, error) {
-	base := http.DefaultTransport
+	var base http.RoundTripper = defaultTransport
 	if o.HTTPClient != nil && o.HTTPClient.Transport != nil {
 		base = o.HTTPClient.Transport
 	}
