@@ -109,6 +109,8 @@ func TestNewValidatesOptions(t *testing.T) {
 	}{
 		"page size too big":   {Options{PageSize: 101}, "between 1 and 100"},
 		"page size negative":  {Options{PageSize: -1}, "between 1 and 100"},
+		"too many pages":      {Options{PageConcurrency: 17}, "page concurrency must be between 1 and 16, got 17"},
+		"negative pages":      {Options{PageConcurrency: -1}, "page concurrency must be between 1 and 16, got -1"},
 		"negative retries":    {Options{MaxRetries: -1}, "max retries"},
 		"negative retry wait": {Options{MaxRetryWait: -time.Second}, "max retry wait"},
 		"negative timeout":    {Options{RequestTimeout: -time.Second}, "request timeout"},
@@ -130,8 +132,8 @@ func TestNewValidatesOptions(t *testing.T) {
 	if err != nil {
 		t.Fatalf("zero options should be valid: %v", err)
 	}
-	if c.baseURL != DefaultBaseURL || c.pageSize != DefaultPageSize || c.maxRetryWait != DefaultMaxRetryWait {
-		t.Errorf("defaults not applied: %q %d %s", c.baseURL, c.pageSize, c.maxRetryWait)
+	if c.baseURL != DefaultBaseURL || c.pageSize != DefaultPageSize || c.pageConcurrency != DefaultPageConcurrency || c.maxRetryWait != DefaultMaxRetryWait {
+		t.Errorf("defaults not applied: %q %d %d %s", c.baseURL, c.pageSize, c.pageConcurrency, c.maxRetryWait)
 	}
 }
 
