@@ -1,0 +1,2 @@
+# Terraform's own cost: a plan with no provider at all.
+terraform {}

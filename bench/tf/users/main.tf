@@ -1,0 +1,7 @@
+provider "cerby" {}
+
+data "cerby_users" "all" {}
+
+output "count" {
+  value = length(data.cerby_users.all.ids)
+}
