@@ -145,19 +145,48 @@ func rawJSONValue(raw []byte) types.String {
 // sortAccounts orders accounts by case-folded name, then id, so that plans do
 // not churn when the API changes its listing order. A missing name sorts as "".
 func sortAccounts(accounts []client.Account) {
-	slices.SortStableFunc(accounts, func(a, b client.Account) int {
-		return cmp.Or(
-			strings.Compare(lowerOrEmpty(a.Name), lowerOrEmpty(b.Name)),
-			strings.Compare(a.ID, b.ID),
-		)
-	})
+	sortByFoldedKey(accounts, func(a *client.Account) (*string, string) { return a.Name, a.ID })
 }
 
-func lowerOrEmpty(s *string) string {
-	if s == nil {
-		return ""
+// sortByFoldedKey orders items by a case-folded key, then id. Each key is
+// folded once, not at every comparison, and the items (large structs) move
+// once, to their final place.
+func sortByFoldedKey[T any](items []T, keyAndID func(*T) (*string, string)) {
+	type sortKey struct{ folded, id string }
+	keys := make([]sortKey, len(items))
+	order := make([]int, len(items))
+	for i := range items {
+		key, id := keyAndID(&items[i])
+		if key != nil {
+			keys[i].folded = strings.ToLower(*key)
+		}
+		keys[i].id = id
+		order[i] = i
 	}
-	return strings.ToLower(*s)
+	slices.SortStableFunc(order, func(a, b int) int {
+		return cmp.Or(strings.Compare(keys[a].folded, keys[b].folded), strings.Compare(keys[a].id, keys[b].id))
+	})
+	permute(items, order)
+}
+
+// permute moves items[order[i]] to i in place, one cycle of the permutation
+// at a time; it consumes order.
+func permute[T any](items []T, order []int) {
+	for start := range order {
+		if order[start] < 0 {
+			continue
+		}
+		first, at := items[start], start
+		for {
+			next := order[at]
+			order[at] = -1
+			if next == start {
+				items[at] = first
+				break
+			}
+			items[at], at = items[next], next
+		}
+	}
 }
 
 // idsOf lists the ids of items, keeping their order; never nil, so an empty

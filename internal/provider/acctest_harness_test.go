@@ -19,7 +19,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -56,7 +55,7 @@ func accTest(t *testing.T, parallel bool, steps ...resource.TestStep) {
 	tc := resource.TestCase{
 		PreCheck: func() { preCheck(t) },
 		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
-			"cerby": providerserver.NewProtocol6WithError(provider.New("test")()),
+			"cerby": provider.NewServer("test"),
 		},
 		Steps: steps,
 	}
@@ -467,7 +466,7 @@ func (f *fakeAPI) provider(args ...string) string {
 func configureDiagnostics(t *testing.T, args map[string]tftypes.Value) []*tfprotov6.Diagnostic {
 	t.Helper()
 	ctx := context.Background()
-	server, err := providerserver.NewProtocol6WithError(provider.New("test")())()
+	server, err := provider.NewServer("test")()
 	if err != nil {
 		t.Fatalf("starting the provider server: %v", err)
 	}

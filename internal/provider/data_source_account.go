@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 
 	"github.com/cerby-community/terraform-provider-cerby/internal/client"
 )
@@ -69,30 +70,30 @@ func (d *accountDataSource) ConfigValidators(context.Context) []datasource.Confi
 }
 
 func (d *accountDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var config accountDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel, ok := d.beginRead(ctx, config.Timeouts, &resp.Diagnostics)
+	frameworkRead(ctx, d, req, resp)
+}
+
+func (d *accountDataSource) readState(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) any {
+	var model accountDataSourceModel
+	ctx, cancel, ok := d.beginRead(ctx, config, &model, &model.Timeouts, diags)
 	defer cancel()
 	if !ok {
-		return
+		return nil
 	}
 	var account *client.Account
-	if config.ID.IsNull() {
-		account = d.accountByName(ctx, config.Name.ValueString(), &resp.Diagnostics)
+	if model.ID.IsNull() {
+		account = d.accountByName(ctx, model.Name.ValueString(), diags)
 	} else {
-		account = d.accountByID(ctx, config.ID.ValueString(), &resp.Diagnostics)
+		account = d.accountByID(ctx, model.ID.ValueString(), diags)
 	}
 	if account == nil {
-		return
+		return nil
 	}
-	state := accountDataSourceModel{accountModel: accountModelFrom(*account), Timeouts: config.Timeouts}
-	if !config.ID.IsNull() {
-		state.ID = config.ID // keep the configured spelling (UUID letter case) so state matches configuration
+	state := accountDataSourceModel{accountModel: accountModelFrom(*account), Timeouts: model.Timeouts}
+	if !model.ID.IsNull() {
+		state.ID = model.ID // keep the configured spelling (UUID letter case) so state matches configuration
 	}
-	resp.Diagnostics.Append(setState(ctx, &resp.State, &state)...)
+	return &state
 }
 
 func (d *accountDataSource) accountByID(ctx context.Context, id string, diags *diag.Diagnostics) *client.Account {

@@ -8,7 +8,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cerby-community/terraform-provider-cerby/internal/client"
@@ -97,15 +99,15 @@ func (d *accountsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 }
 
 func (d *accountsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	frameworkRead(ctx, d, req, resp)
+}
+
+func (d *accountsDataSource) readState(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) any {
 	var model accountsModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel, ok := d.beginRead(ctx, model.Timeouts, &resp.Diagnostics)
+	ctx, cancel, ok := d.beginRead(ctx, config, &model, &model.Timeouts, diags)
 	defer cancel()
 	if !ok {
-		return
+		return nil
 	}
 	accounts, truncated, err := d.data.client.ListAccounts(ctx, client.AccountFilter{
 		Search:       model.Search.ValueString(),
@@ -117,12 +119,12 @@ func (d *accountsDataSource) Read(ctx context.Context, req datasource.ReadReques
 		MaxItems:     int(model.MaxItems.ValueInt64()),
 	})
 	if err != nil {
-		addReadError(ctx, &resp.Diagnostics, "Cannot read Cerby accounts", err)
-		return
+		addReadError(ctx, diags, "Cannot read Cerby accounts", err)
+		return nil
 	}
 	sortAccounts(accounts)
 	model.Accounts = accountModelsFrom(accounts)
 	model.IDs = idsOf(accounts, accountID)
 	model.Truncated = types.BoolValue(truncated)
-	resp.Diagnostics.Append(setState(ctx, &resp.State, &model)...)
+	return &model
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 )
 
 const (
@@ -38,10 +39,13 @@ func (d *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRe
 	d.data = data
 }
 
-// beginRead masks the credentials in this read's logs and bounds the whole
-// read by its timeouts block. The caller must call cancel, and stop when ok
-// is false (the problem is in diags).
-func (d *dataSourceBase) beginRead(ctx context.Context, t timeouts.Value, diags *diag.Diagnostics) (_ context.Context, cancel context.CancelFunc, ok bool) {
+// beginRead reads config into model, masks the credentials in this read's
+// logs and bounds the whole read by t, the model's timeouts block. The caller
+// must call cancel, and stop when ok is false (the problem is in diags).
+func (d *dataSourceBase) beginRead(ctx context.Context, config tfsdk.Config, model any, t *timeouts.Value, diags *diag.Diagnostics) (_ context.Context, cancel context.CancelFunc, ok bool) {
+	if diags.Append(config.Get(ctx, model)...); diags.HasError() {
+		return ctx, func() {}, false
+	}
 	if d.data == nil {
 		diags.AddError("Cerby provider not configured",
 			"The data source was read before the provider was configured. This is a bug in the provider: please report it at "+repositoryURL+"/issues.")

@@ -2,97 +2,285 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// setState writes model into state by the same tfsdk tags as State.Set, but
-// with each struct's layout worked out once per type. State.Set reflects on
-// every value anew (it compiles a regular expression per field) and rebuilds
-// the result several times: for 100k accounts that was most of the provider's
-// CPU time and memory (bench/RESULTS.md).
+// encodeState writes model, a pointer to a data source's model, as the
+// msgpack state of type typ, by the same tfsdk tags and null rules as the
+// framework's State.Set: nil pointers and slices are null. A read of 100k
+// accounts spent most of its CPU and memory in State.Set and in the
+// framework's handling of the tftypes.Value it builds (bench/RESULTS.md);
+// this writes the protocol's bytes in one pass, with each model type's
+// layout worked out once.
+func encodeState(ctx context.Context, typ tftypes.Type, model any) ([]byte, error) {
+	v := reflect.ValueOf(model)
+	if v.Kind() != reflect.Pointer || v.IsNil() {
+		return nil, fmt.Errorf("the model must be a non-nil pointer, got a %T", model)
+	}
+	encode, err := stateEncoderFor(typ, v.Type().Elem())
+	if err != nil {
+		return nil, err
+	}
+	e := &stateEncoder{ctx: ctx}
+	if err := encode(e, v.Elem()); err != nil {
+		return nil, err
+	}
+	return e.buf, nil
+}
+
+// setState writes model into state through encodeState, for the framework's
+// own Read path and for tests that compare it with State.Set.
 func setState(ctx context.Context, state *tfsdk.State, model any) diag.Diagnostics {
 	var diags diag.Diagnostics
-	value, err := terraformValue(ctx, state.Schema.Type().TerraformType(ctx), reflect.ValueOf(model))
-	if err != nil {
-		diags.AddError("Cannot write the data source's state",
-			"This is a bug in the provider: please report it at "+repositoryURL+"/issues.\n\n"+err.Error())
-		return diags
+	typ := state.Schema.Type().TerraformType(ctx)
+	raw, err := encodeState(ctx, typ, model)
+	if err == nil {
+		state.Raw, err = tftypes.ValueFromMsgPack(raw, typ)
 	}
-	state.Raw = value
+	if err != nil {
+		diags.AddError("Cannot write the data source's state", bugReport(err))
+	}
 	return diags
 }
 
-var attrValueInterface = reflect.TypeFor[attr.Value]()
-
-// terraformValue converts v, a model or a part of one, to a value of typ. Nil
-// pointers and slices are null, as with State.Set.
-func terraformValue(ctx context.Context, typ tftypes.Type, v reflect.Value) (tftypes.Value, error) {
-	if v.Type().Implements(attrValueInterface) {
-		return v.Interface().(attr.Value).ToTerraformValue(ctx)
-	}
-	switch v.Kind() {
-	case reflect.Pointer:
-		if v.IsNil() {
-			return tftypes.NewValue(typ, nil), nil
-		}
-		return terraformValue(ctx, typ, v.Elem())
-	case reflect.String:
-		return tftypes.NewValue(typ, v.String()), nil
-	case reflect.Slice:
-		return listValue(ctx, typ, v)
-	case reflect.Struct:
-		return objectValue(ctx, typ, v)
-	}
-	return tftypes.Value{}, fmt.Errorf("no conversion of a Go %s to %s", v.Type(), typ)
+func bugReport(err error) string {
+	return "This is a bug in the provider: please report it at " + repositoryURL + "/issues.\n\n" + err.Error()
 }
 
-func listValue(ctx context.Context, typ tftypes.Type, v reflect.Value) (tftypes.Value, error) {
+// stateEncoder accumulates one state's msgpack bytes.
+type stateEncoder struct {
+	ctx context.Context
+	buf []byte
+	err error // set by nullOrUnknown
+}
+
+// encodeFunc writes v, an addressable value, to e.
+type encodeFunc func(e *stateEncoder, v reflect.Value) error
+
+type encoderKey struct {
+	model reflect.Type
+	typ   string // the state type's String(): a model type may in principle serve two schemas
+}
+
+var encoderCache sync.Map // encoderKey → encodeFunc
+
+func stateEncoderFor(typ tftypes.Type, model reflect.Type) (encodeFunc, error) {
+	key := encoderKey{model, typ.String()}
+	if cached, ok := encoderCache.Load(key); ok {
+		return cached.(encodeFunc), nil
+	}
+	encode, err := compileEncoder(typ, model)
+	if err != nil {
+		return nil, err
+	}
+	encoderCache.Store(key, encode)
+	return encode, nil
+}
+
+var (
+	stringValueType    = reflect.TypeFor[types.String]()
+	boolValueType      = reflect.TypeFor[types.Bool]()
+	int64ValueType     = reflect.TypeFor[types.Int64]()
+	attrValueInterface = reflect.TypeFor[attr.Value]()
+)
+
+// compileEncoder works out once how a Go type t is written as typ.
+func compileEncoder(typ tftypes.Type, t reflect.Type) (encodeFunc, error) {
+	switch {
+	case t == stringValueType && typ.Is(tftypes.String):
+		return encodeStringValue, nil
+	case t == boolValueType && typ.Is(tftypes.Bool):
+		return encodeBoolValue, nil
+	case t == int64ValueType && typ.Is(tftypes.Number):
+		return encodeInt64Value, nil
+	case t.Implements(attrValueInterface):
+		return encodeAnyValue(typ), nil
+	}
+	switch t.Kind() {
+	case reflect.String:
+		if !typ.Is(tftypes.String) {
+			break
+		}
+		return func(e *stateEncoder, v reflect.Value) error {
+			e.buf = appendMsgpackString(e.buf, v.String())
+			return nil
+		}, nil
+	case reflect.Pointer:
+		return compilePointer(typ, t)
+	case reflect.Slice:
+		return compileSlice(typ, t)
+	case reflect.Struct:
+		return compileStruct(typ, t)
+	}
+	return nil, fmt.Errorf("no conversion of a Go %s to %s", t, typ)
+}
+
+func encodeStringValue(e *stateEncoder, v reflect.Value) error {
+	s := v.Addr().Interface().(*types.String)
+	if e.nullOrUnknown(s) {
+		return e.err
+	}
+	e.buf = appendMsgpackString(e.buf, s.ValueString())
+	return nil
+}
+
+func encodeBoolValue(e *stateEncoder, v reflect.Value) error {
+	b := v.Addr().Interface().(*types.Bool)
+	if e.nullOrUnknown(b) {
+		return e.err
+	}
+	e.buf = appendMsgpackBool(e.buf, b.ValueBool())
+	return nil
+}
+
+func encodeInt64Value(e *stateEncoder, v reflect.Value) error {
+	n := v.Addr().Interface().(*types.Int64)
+	if e.nullOrUnknown(n) {
+		return e.err
+	}
+	e.buf = appendMsgpackInt(e.buf, n.ValueInt64())
+	return nil
+}
+
+// nullOrUnknown writes a null value and reports true when value is null or
+// unknown. State never holds an unknown value: that is a bug in the data
+// source, left in e.err.
+func (e *stateEncoder) nullOrUnknown(value attr.Value) bool {
+	switch {
+	case value.IsUnknown():
+		e.err = errors.New("a data source's state cannot hold an unknown value")
+		return true
+	case value.IsNull():
+		e.buf = appendMsgpackNil(e.buf)
+		return true
+	}
+	return false
+}
+
+// encodeAnyValue writes any other attr.Value (such as the timeouts block)
+// through the framework's own conversion: these are few per read.
+func encodeAnyValue(typ tftypes.Type) encodeFunc {
+	return func(e *stateEncoder, v reflect.Value) error {
+		value, err := v.Interface().(attr.Value).ToTerraformValue(e.ctx)
+		if err != nil {
+			return err
+		}
+		dv, err := tfprotov6.NewDynamicValue(typ, value)
+		if err != nil {
+			return err
+		}
+		e.buf = append(e.buf, dv.MsgPack...)
+		return nil
+	}
+}
+
+func compilePointer(typ tftypes.Type, t reflect.Type) (encodeFunc, error) {
+	elem, err := compileEncoder(typ, t.Elem())
+	if err != nil {
+		return nil, err
+	}
+	return func(e *stateEncoder, v reflect.Value) error {
+		if v.IsNil() {
+			e.buf = appendMsgpackNil(e.buf)
+			return nil
+		}
+		return elem(e, v.Elem())
+	}, nil
+}
+
+func compileSlice(typ tftypes.Type, t reflect.Type) (encodeFunc, error) {
 	list, ok := typ.(tftypes.List)
 	if !ok {
-		return tftypes.Value{}, fmt.Errorf("a Go %s needs a list type, the schema has %s", v.Type(), typ)
+		return nil, fmt.Errorf("a Go %s needs a list type, the schema has %s", t, typ)
 	}
-	if v.IsNil() {
-		return tftypes.NewValue(typ, nil), nil
+	elem, err := compileEncoder(list.ElementType, t.Elem())
+	if err != nil {
+		return nil, err
 	}
-	elems := make([]tftypes.Value, v.Len())
-	for i := range elems {
-		var err error
-		if elems[i], err = terraformValue(ctx, list.ElementType, v.Index(i)); err != nil {
-			return tftypes.Value{}, err
+	return func(e *stateEncoder, v reflect.Value) error {
+		if v.IsNil() {
+			e.buf = appendMsgpackNil(e.buf)
+			return nil
 		}
-	}
-	return tftypes.NewValue(typ, elems), nil
+		n := v.Len()
+		e.buf = appendMsgpackArrayLen(e.buf, n)
+		start := len(e.buf)
+		for i := range n {
+			if i == sampleElements {
+				e.reserve(n-i, (len(e.buf)-start)/i)
+			}
+			if err := elem(e, v.Index(i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil
 }
 
-func objectValue(ctx context.Context, typ tftypes.Type, v reflect.Value) (tftypes.Value, error) {
+// sampleElements is how many elements of a long list are written before the
+// buffer is grown once for the rest, at their average size.
+const sampleElements = 64
+
+// reserve grows the buffer once for n more elements of about size bytes
+// each. Growing by append alone copied a 150 MB state a dozen times into
+// fresh memory, which cost more than writing it.
+func (e *stateEncoder) reserve(n, size int) {
+	e.buf = slices.Grow(e.buf, n*size+n*size/8)
+}
+
+// objectField is one attribute of an object, in the order msgpack wants
+// them: sorted by name, as tftypes writes objects.
+type objectField struct {
+	name   string
+	key    []byte // name, already msgpack-encoded
+	index  []int
+	encode encodeFunc
+}
+
+func compileStruct(typ tftypes.Type, t reflect.Type) (encodeFunc, error) {
 	object, ok := typ.(tftypes.Object)
 	if !ok {
-		return tftypes.Value{}, fmt.Errorf("a Go %s needs an object type, the schema has %s", v.Type(), typ)
+		return nil, fmt.Errorf("a Go %s needs an object type, the schema has %s", t, typ)
 	}
-	fields := tfsdkFieldsOf(v.Type())
-	if len(fields) != len(object.AttributeTypes) {
-		return tftypes.Value{}, fmt.Errorf("a Go %s has %d tfsdk fields, the schema's object %d attributes", v.Type(), len(fields), len(object.AttributeTypes))
+	tagged := tfsdkFieldsOf(t)
+	if len(tagged) != len(object.AttributeTypes) {
+		return nil, fmt.Errorf("a Go %s has %d tfsdk fields, the schema's object %d attributes", t, len(tagged), len(object.AttributeTypes))
 	}
-	attrs := make(map[string]tftypes.Value, len(fields))
-	for _, f := range fields {
+	fields := make([]objectField, 0, len(tagged))
+	for _, f := range tagged {
 		attrType, ok := object.AttributeTypes[f.name]
 		if !ok {
-			return tftypes.Value{}, fmt.Errorf("the schema has no attribute %q for the field of a Go %s", f.name, v.Type())
+			return nil, fmt.Errorf("the schema has no attribute %q for the field of a Go %s", f.name, t)
 		}
-		value, err := terraformValue(ctx, attrType, v.FieldByIndex(f.index))
+		encode, err := compileEncoder(attrType, t.FieldByIndex(f.index).Type)
 		if err != nil {
-			return tftypes.Value{}, fmt.Errorf("%s: %w", f.name, err)
+			return nil, fmt.Errorf("%s: %w", f.name, err)
 		}
-		attrs[f.name] = value
+		fields = append(fields, objectField{name: f.name, key: appendMsgpackString(nil, f.name), index: f.index, encode: encode})
 	}
-	return tftypes.NewValue(typ, attrs), nil
+	slices.SortFunc(fields, func(a, b objectField) int { return strings.Compare(a.name, b.name) })
+	return func(e *stateEncoder, v reflect.Value) error {
+		e.buf = appendMsgpackMapLen(e.buf, len(fields))
+		for _, f := range fields {
+			e.buf = append(e.buf, f.key...)
+			if err := f.encode(e, v.FieldByIndex(f.index)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil
 }
 
 type tfsdkField struct {
@@ -100,20 +288,14 @@ type tfsdkField struct {
 	index []int
 }
 
-var tfsdkFieldCache sync.Map // reflect.Type → []tfsdkField
-
 // tfsdkFieldsOf lists a struct's tagged fields, those of embedded structs
 // included (cerby_account embeds accountModel).
 func tfsdkFieldsOf(t reflect.Type) []tfsdkField {
-	if cached, ok := tfsdkFieldCache.Load(t); ok {
-		return cached.([]tfsdkField)
-	}
 	var fields []tfsdkField
 	for _, f := range reflect.VisibleFields(t) {
 		if name := f.Tag.Get("tfsdk"); name != "" && name != "-" {
 			fields = append(fields, tfsdkField{name: name, index: f.Index})
 		}
 	}
-	tfsdkFieldCache.Store(t, fields)
 	return fields
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cerby-community/terraform-provider-cerby/internal/client"
@@ -79,22 +80,22 @@ func (d *userAccountsDataSource) ConfigValidators(context.Context) []datasource.
 }
 
 func (d *userAccountsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	frameworkRead(ctx, d, req, resp)
+}
+
+func (d *userAccountsDataSource) readState(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) any {
 	var model userAccountsModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel, ok := d.beginRead(ctx, model.Timeouts, &resp.Diagnostics)
+	ctx, cancel, ok := d.beginRead(ctx, config, &model, &model.Timeouts, diags)
 	defer cancel()
 	if !ok {
-		return
+		return nil
 	}
 	lookedUpBy := path.Root("user_id")
 	if model.UserID.IsNull() {
 		lookedUpBy = path.Root("user_email")
-		id, found := d.userIDByEmail(ctx, model.UserEmail.ValueString(), &resp.Diagnostics)
+		id, found := d.userIDByEmail(ctx, model.UserEmail.ValueString(), diags)
 		if !found {
-			return
+			return nil
 		}
 		model.UserID = types.StringValue(id)
 	}
@@ -102,17 +103,17 @@ func (d *userAccountsDataSource) Read(ctx context.Context, req datasource.ReadRe
 	accounts, err := d.data.client.ListUserAccounts(ctx, userID)
 	switch {
 	case errors.Is(err, client.ErrNotFound):
-		resp.Diagnostics.AddAttributeError(lookedUpBy, "Cannot read Cerby user accounts",
+		diags.AddAttributeError(lookedUpBy, "Cannot read Cerby user accounts",
 			fmt.Sprintf("user %s not found.\n\n%s", userID, err))
-		return
+		return nil
 	case err != nil:
-		addReadError(ctx, &resp.Diagnostics, "Cannot read Cerby user accounts", err)
-		return
+		addReadError(ctx, diags, "Cannot read Cerby user accounts", err)
+		return nil
 	}
 	sortAccounts(accounts)
 	model.Accounts = accountModelsFrom(accounts)
 	model.IDs = idsOf(accounts, accountID)
-	resp.Diagnostics.Append(setState(ctx, &resp.State, &model)...)
+	return &model
 }
 
 func (d *userAccountsDataSource) userIDByEmail(ctx context.Context, email string, diags *diag.Diagnostics) (string, bool) {

@@ -8,7 +8,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cerby-community/terraform-provider-cerby/internal/client"
@@ -95,15 +97,15 @@ func (d *usersDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 }
 
 func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	frameworkRead(ctx, d, req, resp)
+}
+
+func (d *usersDataSource) readState(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) any {
 	var model usersModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel, ok := d.beginRead(ctx, model.Timeouts, &resp.Diagnostics)
+	ctx, cancel, ok := d.beginRead(ctx, config, &model, &model.Timeouts, diags)
 	defer cancel()
 	if !ok {
-		return
+		return nil
 	}
 	members, truncated, err := d.data.client.ListUsers(ctx, client.UserFilter{
 		Search:    model.Search.ValueString(),
@@ -114,12 +116,12 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		MaxItems:  int(model.MaxItems.ValueInt64()),
 	})
 	if err != nil {
-		addReadError(ctx, &resp.Diagnostics, "Cannot read Cerby users", err)
-		return
+		addReadError(ctx, diags, "Cannot read Cerby users", err)
+		return nil
 	}
 	sortMembers(members)
 	model.Users = memberModelsFrom(members)
 	model.IDs = idsOf(members, memberID)
 	model.Truncated = types.BoolValue(truncated)
-	resp.Diagnostics.Append(setState(ctx, &resp.State, &model)...)
+	return &model
 }

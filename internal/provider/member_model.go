@@ -1,10 +1,6 @@
 package provider
 
 import (
-	"cmp"
-	"slices"
-	"strings"
-
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -53,12 +49,7 @@ func memberModelsFrom(members []client.Member) []memberModel {
 // sortMembers orders members by case-folded email, then id, for stable plans.
 // A missing email sorts as "".
 func sortMembers(members []client.Member) {
-	slices.SortStableFunc(members, func(a, b client.Member) int {
-		return cmp.Or(
-			strings.Compare(lowerOrEmpty(a.Email), lowerOrEmpty(b.Email)),
-			strings.Compare(a.ID, b.ID),
-		)
-	})
+	sortByFoldedKey(members, func(m *client.Member) (*string, string) { return m.Email, m.ID })
 }
 
 func memberID(m client.Member) string { return m.ID }

@@ -1,9 +1,13 @@
 package provider
 
 import (
+	"cmp"
 	"encoding/json"
+	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -189,5 +193,35 @@ func TestSortMembersByCaseFoldedEmailThenID(t *testing.T) {
 func TestIDsOfEmptyIsAnEmptyListNotNull(t *testing.T) {
 	if ids := idsOf([]client.Account{}, accountID); ids == nil {
 		t.Error("idsOf(empty) = nil, want an empty slice (a null list would break for_each)")
+	}
+}
+
+// sortByFoldedKey must give what a plain stable sort on folded keys gives,
+// whatever the permutation's cycles look like.
+func TestSortByFoldedKeyMatchesAPlainStableSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	names := []string{"a", "A", "b", "B", "c"}
+	for n := range 200 {
+		accounts := make([]client.Account, n)
+		for i := range accounts {
+			accounts[i].ID = strconv.Itoa(rng.IntN(n + 1))
+			if k := rng.IntN(len(names) + 1); k < len(names) {
+				accounts[i].Name = &names[k]
+			}
+		}
+		want := slices.Clone(accounts)
+		slices.SortStableFunc(want, func(a, b client.Account) int {
+			fold := func(s *string) string {
+				if s == nil {
+					return ""
+				}
+				return strings.ToLower(*s)
+			}
+			return cmp.Or(strings.Compare(fold(a.Name), fold(b.Name)), strings.Compare(a.ID, b.ID))
+		})
+		sortAccounts(accounts)
+		if !reflect.DeepEqual(accounts, want) {
+			t.Fatalf("n=%d: got %v, want %v", n, idsOf(accounts, accountID), idsOf(want, accountID))
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -16,17 +17,16 @@ import (
 	"github.com/cerby-community/terraform-provider-cerby/internal/client"
 )
 
-const repositoryURL = "https://github.com/cerby-community/terraform-provider-cerby"
+const (
+	repositoryURL    = "https://github.com/cerby-community/terraform-provider-cerby"
+	providerTypeName = "cerby"
+)
 
 var _ provider.Provider = (*cerbyProvider)(nil)
 
 type cerbyProvider struct {
 	version string
-}
-
-// New returns a constructor of the provider at the given version.
-func New(version string) func() provider.Provider {
-	return func() provider.Provider { return &cerbyProvider{version: version} }
+	data    atomic.Pointer[providerData] // set by Configure, for the server's ReadDataSource
 }
 
 // providerData is what every data source receives from Configure: the one
@@ -37,7 +37,7 @@ type providerData struct {
 }
 
 func (p *cerbyProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
-	resp.TypeName = "cerby"
+	resp.TypeName = providerTypeName
 	resp.Version = p.version
 }
 
@@ -142,7 +142,9 @@ func (p *cerbyProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		return
 	}
 	tflog.Debug(ctx, "Cerby client configured", map[string]any{"endpoint": opts.BaseURL, "workspace": opts.Workspace})
-	resp.DataSourceData = &providerData{client: c, secrets: secrets}
+	data := &providerData{client: c, secrets: secrets}
+	p.data.Store(data)
+	resp.DataSourceData = data
 }
 
 // userAgent names the CLI "Terraform" for OpenTofu too: both report their

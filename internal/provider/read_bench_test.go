@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -44,40 +43,48 @@ func BenchmarkReadDataSource(b *testing.B) {
 // configuredProvider starts a simulator of the given size and returns a
 // provider configured for it, with an all-null configuration per data source.
 func configuredProvider(b *testing.B, size cerbysim.Size) (tfprotov6.ProviderServer, map[string]*tfprotov6.DynamicValue) {
-	ctx := context.Background()
 	sim := cerbysim.New(cerbysim.Generate(1, size), cerbysim.Config{APIKey: testAPIKey})
 	endpoint, err := sim.Start("127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = sim.Close() })
+	server, schemas := configuredServer(b, provider.NewServer("bench"), endpoint)
+	configs := map[string]*tfprotov6.DynamicValue{}
+	for name, s := range schemas.DataSourceSchemas {
+		configs[name] = dataSourceConfig(b, s, nil)
+	}
+	return server, configs
+}
 
-	server, err := providerserver.NewProtocol6WithError(provider.New("bench")())()
+// configuredServer starts a provider server and configures it for the API at
+// endpoint, as a CLI does; it returns the schemas too.
+func configuredServer(tb testing.TB, newServer func() (tfprotov6.ProviderServer, error), endpoint string) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse) {
+	tb.Helper()
+	ctx := context.Background()
+	server, err := newServer()
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	providerConfig := nullConfig(b, schemas.Provider, map[string]tftypes.Value{
+	providerConfig := dataSourceConfig(tb, schemas.Provider, map[string]tftypes.Value{
 		"endpoint": tftypes.NewValue(tftypes.String, endpoint),
 		"api_key":  tftypes.NewValue(tftypes.String, testAPIKey),
 	})
 	resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: providerConfig})
 	if err != nil || len(resp.Diagnostics) > 0 {
-		b.Fatalf("configure: %v %v", err, resp.Diagnostics)
+		tb.Fatalf("configure: %v %v", err, resp.Diagnostics)
 	}
-	configs := map[string]*tfprotov6.DynamicValue{}
-	for name, s := range schemas.DataSourceSchemas {
-		configs[name] = nullConfig(b, s, nil)
-	}
-	return server, configs
+	return server, schemas
 }
 
-// nullConfig encodes a configuration of schema s with every attribute and
-// block null except those in set.
-func nullConfig(b *testing.B, s *tfprotov6.Schema, set map[string]tftypes.Value) *tfprotov6.DynamicValue {
+// dataSourceConfig encodes a configuration of schema s with every attribute
+// and block null except those in set.
+func dataSourceConfig(tb testing.TB, s *tfprotov6.Schema, set map[string]tftypes.Value) *tfprotov6.DynamicValue {
+	tb.Helper()
 	typ := s.ValueType().(tftypes.Object)
 	values := map[string]tftypes.Value{}
 	for name, t := range typ.AttributeTypes {
@@ -88,7 +95,7 @@ func nullConfig(b *testing.B, s *tfprotov6.Schema, set map[string]tftypes.Value)
 	}
 	dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, values))
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	return &dv
 }

@@ -151,7 +151,7 @@ func TestDataSourceModelsMatchTheirSchemas(t *testing.T) {
 		"cerby_users":         reflect.TypeFor[usersModel](),
 		"cerby_user_accounts": reflect.TypeFor[userAccountsModel](),
 	}
-	p := New("test")()
+	p := &cerbyProvider{version: "test"}
 	for _, newDataSource := range p.DataSources(ctx) {
 		ds := newDataSource()
 		var meta datasource.MetadataResponse
@@ -175,13 +175,13 @@ func TestDataSourceModelsMatchTheirSchemas(t *testing.T) {
 
 func TestProviderModelMatchesItsSchema(t *testing.T) {
 	var resp provider.SchemaResponse
-	New("test")().Schema(context.Background(), provider.SchemaRequest{}, &resp)
+	(&cerbyProvider{version: "test"}).Schema(context.Background(), provider.SchemaRequest{}, &resp)
 	assertModelMatchesType(t, "provider", reflect.TypeFor[providerModel](), resp.Schema.Type())
 }
 
 func TestProviderMetadataAndSchema(t *testing.T) {
 	ctx := context.Background()
-	p := New("1.2.3")()
+	p := &cerbyProvider{version: "1.2.3"}
 
 	var meta provider.MetadataResponse
 	p.Metadata(ctx, provider.MetadataRequest{}, &meta)
@@ -202,7 +202,7 @@ func TestProviderMetadataAndSchema(t *testing.T) {
 
 func TestEveryAttributeHasAMarkdownDescription(t *testing.T) {
 	ctx := context.Background()
-	p := New("test")()
+	p := &cerbyProvider{version: "test"}
 	var providerSchema provider.SchemaResponse
 	p.Schema(ctx, provider.SchemaRequest{}, &providerSchema)
 	for name, a := range providerSchema.Schema.Attributes {

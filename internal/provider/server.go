@@ -1,0 +1,171 @@
+package provider
+
+import (
+	"context"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// NewServer returns the provider's protocol 6 server at the given version,
+// for tf6server.Serve and for terraform-plugin-testing.
+//
+// terraform-plugin-framework serves every call but ReadDataSource. A data
+// source read is answered here: the configuration is decoded, the data
+// source's readState fills its model, and encodeState writes the state's
+// msgpack directly. The framework would build the state as a tftypes.Value
+// and then copy, compare, walk and encode it several times over, which for
+// 100k accounts cost about 20 times the CPU of fetching and decoding the
+// pages (bench/RESULTS.md). Validation, schemas and configuration stay the
+// framework's.
+func NewServer(version string) func() (tfprotov6.ProviderServer, error) {
+	return func() (tfprotov6.ProviderServer, error) {
+		p := &cerbyProvider{version: version}
+		framework, err := providerserver.NewProtocol6WithError(p)()
+		if err != nil {
+			return nil, err
+		}
+		return &server{frameworkServer: framework.(frameworkServer), provider: p}, nil
+	}
+}
+
+// frameworkServer is every protocol 6 service terraform-plugin-framework
+// implements, so that wrapping it hides none of them.
+type frameworkServer interface {
+	tfprotov6.ProviderServerWithListResource //nolint:staticcheck // the framework serves these optional services too
+	tfprotov6.ProviderServerWithActions      //nolint:staticcheck // idem
+	tfprotov6.ProviderServerWithStateStores  //nolint:staticcheck // idem
+}
+
+type server struct {
+	frameworkServer
+	provider *cerbyProvider
+	readers  sync.Map // type name → *stateReaderType
+}
+
+// stateReader is a data source whose read fills its model from the
+// configuration. It returns a pointer to the model, or nil when diags say
+// why it could not.
+type stateReader interface {
+	datasource.DataSourceWithConfigure
+	readState(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) any
+}
+
+// frameworkRead is the framework's Read for every data source, for a server
+// without NewServer's wrapper; tests hold the two paths to the same state.
+func frameworkRead(ctx context.Context, d stateReader, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if model := d.readState(ctx, req.Config, &resp.Diagnostics); model != nil {
+		resp.Diagnostics.Append(setState(ctx, &resp.State, model)...)
+	}
+}
+
+// stateReaderType is what ReadDataSource needs to know of one data source.
+type stateReaderType struct {
+	newReader func() stateReader
+	schema    schema.Schema
+	typ       tftypes.Type
+}
+
+func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	r := s.readerType(ctx, req.TypeName)
+	if r == nil {
+		return s.frameworkServer.ReadDataSource(ctx, req) // not ours: the framework explains
+	}
+	var diags diag.Diagnostics
+	state := r.read(ctx, s.provider.data.Load(), req.Config, &diags)
+	return &tfprotov6.ReadDataSourceResponse{State: state, Diagnostics: protocolDiagnostics(diags)}, nil
+}
+
+func (r *stateReaderType) read(ctx context.Context, data *providerData, config *tfprotov6.DynamicValue, diags *diag.Diagnostics) *tfprotov6.DynamicValue {
+	failed := config // the framework's answer when a read fails
+	raw, err := config.Unmarshal(r.typ)
+	if err != nil {
+		diags.AddError("Cannot decode the data source's configuration", bugReport(err))
+		return failed
+	}
+	reader := r.newReader()
+	if data != nil {
+		var resp datasource.ConfigureResponse
+		reader.Configure(ctx, datasource.ConfigureRequest{ProviderData: data}, &resp)
+		diags.Append(resp.Diagnostics...)
+	}
+	model := reader.readState(ctx, tfsdk.Config{Raw: raw, Schema: r.schema}, diags)
+	if model == nil || diags.HasError() {
+		return failed
+	}
+	state, err := encodeState(ctx, r.typ, model)
+	if err != nil {
+		diags.AddError("Cannot write the data source's state", bugReport(err))
+		return failed
+	}
+	return &tfprotov6.DynamicValue{MsgPack: state}
+}
+
+// readerType finds the data source named typeName, working out its schema
+// once per server.
+func (s *server) readerType(ctx context.Context, typeName string) *stateReaderType {
+	if cached, ok := s.readers.Load(typeName); ok {
+		return cached.(*stateReaderType)
+	}
+	for _, newDataSource := range s.provider.DataSources(ctx) {
+		reader, ok := newDataSource().(stateReader)
+		if !ok {
+			continue
+		}
+		var meta datasource.MetadataResponse
+		reader.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: providerTypeName}, &meta)
+		if meta.TypeName != typeName {
+			continue
+		}
+		var resp datasource.SchemaResponse
+		reader.Schema(ctx, datasource.SchemaRequest{}, &resp)
+		r := &stateReaderType{
+			newReader: func() stateReader { return newDataSource().(stateReader) },
+			schema:    resp.Schema,
+			typ:       resp.Schema.Type().TerraformType(ctx),
+		}
+		s.readers.Store(typeName, r)
+		return r
+	}
+	return nil
+}
+
+// protocolDiagnostics converts diagnostics as the framework does.
+func protocolDiagnostics(diags diag.Diagnostics) []*tfprotov6.Diagnostic {
+	var out []*tfprotov6.Diagnostic
+	for _, d := range diags {
+		pd := &tfprotov6.Diagnostic{Severity: tfprotov6.DiagnosticSeverityWarning, Summary: d.Summary(), Detail: d.Detail()}
+		if d.Severity() == diag.SeverityError {
+			pd.Severity = tfprotov6.DiagnosticSeverityError
+		}
+		if withPath, ok := d.(diag.DiagnosticWithPath); ok {
+			pd.Attribute = attributePath(withPath.Path())
+		}
+		out = append(out, pd)
+	}
+	return out
+}
+
+// attributePath converts a framework path; the data sources point only at
+// attributes and list elements.
+func attributePath(p path.Path) *tftypes.AttributePath {
+	out := tftypes.NewAttributePath()
+	for _, step := range p.Steps() {
+		switch step := step.(type) {
+		case path.PathStepAttributeName:
+			out = out.WithAttributeName(string(step))
+		case path.PathStepElementKeyInt:
+			out = out.WithElementKeyInt(int(step))
+		case path.PathStepElementKeyString:
+			out = out.WithElementKeyString(string(step))
+		}
+	}
+	return out
+}

@@ -1,0 +1,139 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/cerby-community/terraform-provider-cerby/internal/cerbysim"
+	"github.com/cerby-community/terraform-provider-cerby/internal/provider"
+)
+
+// NewServer answers ReadDataSource itself; for every data source, in success
+// and in failure, it must answer exactly what terraform-plugin-framework
+// answers through the data source's Read.
+func TestServerReadsWhatTheFrameworkReads(t *testing.T) {
+	ws := cerbysim.Generate(7, cerbysim.Size{Accounts: 250, Members: 30, AccessPerMember: 4})
+	sim := cerbysim.New(ws, cerbysim.Config{APIKey: testAPIKey})
+	endpoint, err := sim.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sim.Close() })
+	direct, schemas := configuredServer(t, provider.NewServer("test"), endpoint)
+	framework, _ := configuredServer(t, provider.NewFrameworkServer, endpoint)
+
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	account, member := ws.Accounts[3], ws.Members[5]
+	for name, tc := range map[string]struct {
+		dataSource string
+		set        map[string]tftypes.Value
+		wantError  bool
+	}{
+		"every account":           {dataSource: "cerby_accounts"},
+		"accounts, filtered":      {dataSource: "cerby_accounts", set: map[string]tftypes.Value{"status": str("enabled"), "max_items": tftypes.NewValue(tftypes.Number, 7)}},
+		"every member":            {dataSource: "cerby_users"},
+		"account by id":           {dataSource: "cerby_account", set: map[string]tftypes.Value{"id": str(account.String("id"))}},
+		"account by name":         {dataSource: "cerby_account", set: map[string]tftypes.Value{"name": str(account.String("name"))}},
+		"account name unknown":    {dataSource: "cerby_account", set: map[string]tftypes.Value{"name": str("no such account")}, wantError: true},
+		"user accounts by email":  {dataSource: "cerby_user_accounts", set: map[string]tftypes.Value{"user_email": str(member.String("email"))}},
+		"user accounts, no user":  {dataSource: "cerby_user_accounts", set: map[string]tftypes.Value{"user_id": str("00000000-0000-4000-8000-000000000000")}, wantError: true},
+		"a timeout that is wrong": {dataSource: "cerby_users", set: map[string]tftypes.Value{"timeouts": timeoutsValue(t, schemas, "cerby_users", "soon")}, wantError: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			schema := schemas.DataSourceSchemas[tc.dataSource]
+			req := &tfprotov6.ReadDataSourceRequest{TypeName: tc.dataSource, Config: dataSourceConfig(t, schema, tc.set)}
+			got, want := readDataSource(t, direct, req), readDataSource(t, framework, req)
+			if gotError := slices.ContainsFunc(got.Diagnostics, isError); gotError != tc.wantError {
+				t.Fatalf("error = %v, want %v: %v", gotError, tc.wantError, got.Diagnostics)
+			}
+			if !slices.EqualFunc(got.Diagnostics, want.Diagnostics, sameDiagnostic) {
+				t.Errorf("diagnostics:\n%s\nthe framework's:\n%s", describeDiagnostics(got.Diagnostics), describeDiagnostics(want.Diagnostics))
+			}
+			gotState, wantState := decodeState(t, schema, got.State), decodeState(t, schema, want.State)
+			if !gotState.Equal(wantState) {
+				t.Errorf("state:\n%s\nthe framework's:\n%s", gotState, wantState)
+			}
+			if !tc.wantError && gotState.IsNull() {
+				t.Error("a successful read returned a null state")
+			}
+		})
+	}
+}
+
+func TestServerLeavesOtherTypeNamesToTheFramework(t *testing.T) {
+	server, err := provider.NewServer("test")()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := readDataSource(t, server, &tfprotov6.ReadDataSourceRequest{TypeName: "cerby_nothing"})
+	if !slices.ContainsFunc(resp.Diagnostics, isError) {
+		t.Errorf("reading an unknown data source should fail as the framework fails it, got %v", resp.Diagnostics)
+	}
+}
+
+func TestServerReportsAnUnconfiguredProvider(t *testing.T) {
+	server, err := provider.NewServer("test")()
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemas, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := readDataSource(t, server, &tfprotov6.ReadDataSourceRequest{TypeName: "cerby_users", Config: dataSourceConfig(t, schemas.DataSourceSchemas["cerby_users"], nil)})
+	if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Summary != "Cerby provider not configured" {
+		t.Errorf("diagnostics = %v, want one saying the provider is not configured", resp.Diagnostics)
+	}
+}
+
+func readDataSource(t *testing.T, server tfprotov6.ProviderServer, req *tfprotov6.ReadDataSourceRequest) *tfprotov6.ReadDataSourceResponse {
+	t.Helper()
+	resp, err := server.ReadDataSource(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+func isError(d *tfprotov6.Diagnostic) bool { return d.Severity == tfprotov6.DiagnosticSeverityError }
+
+// requestID differs between two reads of the same thing.
+var requestID = regexp.MustCompile(`request id sim-[0-9]+`)
+
+func sameDiagnostic(a, b *tfprotov6.Diagnostic) bool {
+	detail := func(d *tfprotov6.Diagnostic) string { return requestID.ReplaceAllString(d.Detail, "request id …") }
+	return a.Severity == b.Severity && a.Summary == b.Summary && detail(a) == detail(b) && a.Attribute.Equal(b.Attribute)
+}
+
+func decodeState(t *testing.T, schema *tfprotov6.Schema, state *tfprotov6.DynamicValue) tftypes.Value {
+	t.Helper()
+	if state == nil {
+		t.Fatal("no state in the response")
+	}
+	value, err := state.Unmarshal(schema.ValueType())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return value
+}
+
+func timeoutsValue(t *testing.T, schemas *tfprotov6.GetProviderSchemaResponse, dataSource, read string) tftypes.Value {
+	t.Helper()
+	typ := schemas.DataSourceSchemas[dataSource].ValueType().(tftypes.Object).AttributeTypes["timeouts"]
+	return tftypes.NewValue(typ, map[string]tftypes.Value{"read": tftypes.NewValue(tftypes.String, read)})
+}
+
+func describeDiagnostics(diags []*tfprotov6.Diagnostic) string {
+	var lines []string
+	for _, d := range diags {
+		lines = append(lines, fmt.Sprintf("%s %q %q at %s", d.Severity, d.Summary, d.Detail, d.Attribute))
+	}
+	return strings.Join(lines, "\n")
+}
