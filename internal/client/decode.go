@@ -2,7 +2,6 @@ package client
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -37,37 +36,25 @@ func decodeList[T identified](endpoint string, body []byte) (items []T, total *i
 	return items, total, nil
 }
 
-// listEnvelope holds every key of listKeys, so that a usual page decodes in
-// one pass over the body. A nil field is a key absent or null.
-type listEnvelope[T identified] struct {
-	Accounts        *[]T            `json:"accounts"`
-	Resources       *[]T            `json:"resources"`
-	ResourcesCapped *[]T            `json:"Resources"`
-	Data            *[]T            `json:"data"`
-	Items           *[]T            `json:"items"`
-	TotalResults    json.RawMessage `json:"totalResults"`
-}
-
 // decodeUsualList reads a well-formed bare array or envelope in a single
-// pass (large listings spend most of their CPU here); it reports false for
-// anything else, which decodeAnyList then reads or explains.
+// pass without reflection (large listings spend most of their CPU here). It
+// reports false for anything else, and for what it cannot read exactly as
+// encoding/json would; decodeAnyList then reads or explains the page.
 func decodeUsualList[T identified](body []byte) (items []T, total *int, ok bool) {
 	text := bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\uFEFF")))
-	if len(text) == 0 {
+	if len(text) == 0 || text[0] != '[' && text[0] != '{' {
 		return nil, nil, false
 	}
+	d := pageDecoder{text: string(text)}
 	if text[0] == '[' {
-		return items, nil, json.Unmarshal(text, &items) == nil
+		items, ok = readList[T](&d)
+	} else {
+		items, total, ok = readEnvelope[T](&d)
 	}
-	var envelope listEnvelope[T]
-	if json.Unmarshal(text, &envelope) != nil {
+	if !ok || d.pos != len(d.text) {
 		return nil, nil, false
 	}
-	list := cmp.Or(envelope.Accounts, envelope.Resources, envelope.ResourcesCapped, envelope.Data, envelope.Items)
-	if list == nil {
-		return nil, nil, false
-	}
-	return *list, totalResults(envelope.TotalResults), true
+	return items, total, true
 }
 
 // decodeAnyList reads any page the Read API may send, key by key, and says
