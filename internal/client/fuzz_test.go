@@ -25,6 +25,16 @@ func FuzzDecodeMemberList(f *testing.F) {
 	})
 }
 
+// FuzzUsualPageMatchesEncodingJSON: on any body, the usual-page decoder
+// returns exactly what encoding/json returns, for accounts and members, or
+// leaves the page to decodeAnyList.
+func FuzzUsualPageMatchesEncodingJSON(f *testing.F) {
+	f.Fuzz(func(t *testing.T, body []byte) {
+		matchesOracle[Account](t, body)
+		matchesOracle[Member](t, body)
+	})
+}
+
 func checkDecodedList[T identified](t *testing.T, items []T, total *int, err error) {
 	if err != nil {
 		if items != nil || total != nil {
