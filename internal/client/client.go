@@ -162,7 +162,7 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, scope s
 		return nil, fmt.Errorf("GET %s: %w", pathQuery, unwrapURLError(err))
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body) // already buffered by the retry layer
+	body, err := responseBytes(resp)
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: %w", pathQuery, err)
 	}
@@ -196,3 +196,11 @@ type nopLogger struct{}
 
 func (nopLogger) Debug(context.Context, string, map[string]any) {}
 func (nopLogger) Warn(context.Context, string, map[string]any)  {}
+
+// responseBytes is the body the retry layer has already read in full.
+func responseBytes(resp *http.Response) ([]byte, error) {
+	if buffered, ok := resp.Body.(bufferedBody); ok {
+		return buffered.data, nil
+	}
+	return io.ReadAll(resp.Body)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 )
 
@@ -165,6 +166,7 @@ func (w *walkState[T]) checkTotal(start int, total *int) error {
 		return nil
 	case w.total == nil:
 		w.total, w.trusted = total, true
+		w.col.expect(*total)
 		return nil
 	case *total != *w.total:
 		return &listingChange{from: *w.total, to: *total, startIndex: start}
@@ -336,6 +338,19 @@ func (c *collector[T]) full(item T) bool {
 	c.seen[id] = true
 	c.items = append(c.items, item)
 	return false
+}
+
+// expectAtMost bounds the room made ahead for a listing's totalResults, so
+// that a wrong total cannot reserve gigabytes.
+const expectAtMost = 1 << 20
+
+// expect makes room for n more items at once: listing 100k accounts otherwise
+// regrew and copied the slice a few dozen times.
+func (c *collector[T]) expect(n int) {
+	if room, capped := c.room(); capped {
+		n = min(n, room)
+	}
+	c.items = slices.Grow(c.items, min(n, expectAtMost))
 }
 
 // room is how many more items fit, when there is a cap.

@@ -507,3 +507,24 @@ func TestLoggingNamesTheRequestButNoCredential(t *testing.T) {
 		assertNoSecret(t, "log", lines)
 	}
 }
+
+// readBody must read the whole body whatever Content-Length claims, and at
+// most one byte past the limit.
+func TestReadBodyWhateverContentLengthSays(t *testing.T) {
+	body := strings.Repeat("x", 3000)
+	for _, tc := range []struct {
+		contentLength, limit int64
+		want                 int
+	}{
+		{3000, 10_000, 3000}, // exact
+		{-1, 10_000, 3000},   // unknown
+		{10, 10_000, 3000},   // too low
+		{9000, 10_000, 3000}, // too high
+		{3000, 1000, 1001},   // over the limit: one byte past it tells so
+	} {
+		got, err := readBody(strings.NewReader(body), tc.contentLength, tc.limit)
+		if err != nil || len(got) != tc.want {
+			t.Errorf("Content-Length %d, limit %d: read %d bytes, %v; want %d", tc.contentLength, tc.limit, len(got), err, tc.want)
+		}
+	}
+}
