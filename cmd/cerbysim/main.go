@@ -50,6 +50,7 @@ type options struct {
 	requireWorkspace string
 	readyFile        string
 	quiet            bool
+	logArrival       bool
 	faults           cerbysim.Faults
 }
 
@@ -87,6 +88,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.requireWorkspace, "require-workspace", "", "Cerby-Workspace value every request must send")
 	fs.StringVar(&o.readyFile, "ready-file", "", "once listening, also write the printed settings to this file")
 	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests")
+	fs.BoolVar(&o.logArrival, "log-arrival", false, "start each request's log line with the Unix time in microseconds it arrived")
 	fs.IntVar(&o.faults.RateLimitPerSecond, "rate-limit", 0, "answer 429 beyond this many requests per second (0: no limit)")
 	fs.Float64Var(&o.faults.Random429Rate, "random-429", 0, "share of requests answered 429, 0 to 1")
 	fs.DurationVar(&o.faults.RetryAfter, "retry-after", 0, "Retry-After sent with random 429s (0: none)")
@@ -163,7 +165,7 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	}
 	cfg := cerbysim.Config{APIKey: o.apiKey, BearerToken: o.bearerToken, RequireWorkspace: o.requireWorkspace, Faults: o.faults}
 	if !o.quiet {
-		cfg.Log = stderr
+		cfg.Log, cfg.LogArrival = stderr, o.logArrival
 	}
 	sim := cerbysim.New(ws, cfg)
 	if err := sim.Err(); err != nil {

@@ -26,6 +26,9 @@ type Config struct {
 	Faults           Faults
 	// Log receives one line per request; nil logs nothing.
 	Log io.Writer
+	// LogArrival starts each log line with the Unix time in microseconds
+	// the request arrived, for counting requests per second.
+	LogArrival bool
 	// Now is the clock for the rate limit, Counters.BySecond and Retry-After
 	// dates; time.Now when nil. Tests set it to avoid real waits.
 	Now func() time.Time
@@ -136,7 +139,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		seen := describe(r, endpoint)
 		seen.Status = status
 		s.counters.record(seen, s.cfg.Now())
-		s.logRequest(r, status, time.Since(began))
+		s.logRequest(r, status, began)
 	}}
 	rec.Header().Set("X-Request-Id", fmt.Sprintf("sim-%08d", seq))
 
@@ -279,13 +282,17 @@ func withID(endpoint, segment string) (string, string) {
 
 // logRequest writes method, path and query, status and duration; headers,
 // and so credentials, are never logged.
-func (s *Server) logRequest(r *http.Request, status int, took time.Duration) {
+func (s *Server) logRequest(r *http.Request, status int, began time.Time) {
 	if s.cfg.Log == nil {
 		return
 	}
+	line := fmt.Sprintf("%s %s %d %s\n", r.Method, r.URL.RequestURI(), status, time.Since(began).Round(time.Microsecond))
+	if s.cfg.LogArrival {
+		line = fmt.Sprintf("%d %s", began.UnixMicro(), line)
+	}
 	s.logMu.Lock()
 	defer s.logMu.Unlock()
-	fmt.Fprintf(s.cfg.Log, "%s %s %d %s\n", r.Method, r.URL.RequestURI(), status, took.Round(time.Microsecond))
+	_, _ = io.WriteString(s.cfg.Log, line)
 }
 
 // recorder reports the status once, when it is sent; 0 means no response.

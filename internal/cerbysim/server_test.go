@@ -413,6 +413,19 @@ func TestLogLinesCarryNoCredentials(t *testing.T) {
 	}
 }
 
+func TestLogArrivalStampsEachLine(t *testing.T) {
+	var log syncBuffer
+	_, url := serve(t, fixture(t), Config{APIKey: testKey, Log: &log, LogArrival: true})
+	before := time.Now().UnixMicro()
+	get(t, url+"/v1/accounts?limit=5")
+	after := time.Now().UnixMicro()
+	var at int64
+	var rest string
+	if _, err := fmt.Sscanf(log.String(), "%d %s", &at, &rest); err != nil || at < before || at > after || rest != "GET" {
+		t.Fatalf("log %q: want the arrival time between %d and %d, then the request", log.String(), before, after)
+	}
+}
+
 type syncBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
