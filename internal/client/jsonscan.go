@@ -96,7 +96,8 @@ func (d *pageDecoder) readComposite(open, end byte, member func() bool) bool {
 	return true
 }
 
-// skipValue reads any value, checking it as strictly as encoding/json does.
+// skipValue reads any value, checking it as encoding/json's scanner does;
+// its keys, read as strings, must also be valid UTF-8.
 func (d *pageDecoder) skipValue() bool {
 	if d.pos >= len(d.text) {
 		return false
