@@ -45,7 +45,7 @@ for target in $targets; do
     exit 1
   fi
   execs="$(grep -o 'execs: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2)"
-  summary+="$(printf '%-24s %12s executions in %s' "$target" "${execs:-?}" "$fuzztime")"$'\n'
+  summary+="$(printf '%-34s %12s executions in %s' "$target" "${execs:-?}" "$fuzztime")"$'\n'
 done
 printf '%s' "$summary"
 echo "fuzzing passed: $(wc -w <<<"$targets") targets in ${SECONDS}s"
