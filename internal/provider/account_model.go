@@ -65,7 +65,7 @@ type workspacePolicyResultModel struct {
 	PasswordRotation types.Bool `tfsdk:"password_rotation"`
 }
 
-func accountModelFrom(a client.Account) accountModel {
+func accountModelFrom(a *client.Account) accountModel {
 	m := accountModel{
 		ID:                       types.StringValue(a.ID),
 		Name:                     types.StringPointerValue(a.Name),
@@ -123,14 +123,6 @@ func accountModelFrom(a client.Account) accountModel {
 		}
 	}
 	return m
-}
-
-func accountModelsFrom(accounts []client.Account) []accountModel {
-	models := make([]accountModel, 0, len(accounts))
-	for _, a := range accounts {
-		models = append(models, accountModelFrom(a))
-	}
-	return models
 }
 
 // rawJSONValue keeps the JSON exactly as the API sent it; the client leaves

@@ -89,7 +89,7 @@ func (d *accountDataSource) readState(ctx context.Context, config tfsdk.Config, 
 	if account == nil {
 		return nil
 	}
-	state := accountDataSourceModel{accountModel: accountModelFrom(*account), Timeouts: model.Timeouts}
+	state := accountDataSourceModel{accountModel: accountModelFrom(account), Timeouts: model.Timeouts}
 	if !model.ID.IsNull() {
 		state.ID = model.ID // keep the configured spelling (UUID letter case) so state matches configuration
 	}

@@ -25,17 +25,17 @@ type accountsDataSource struct {
 func newAccountsDataSource() datasource.DataSource { return &accountsDataSource{} }
 
 type accountsModel struct {
-	Search       types.String   `tfsdk:"search"`
-	Status       types.String   `tfsdk:"status"`
-	Type         types.String   `tfsdk:"type"`
-	Role         types.String   `tfsdk:"role"`
-	Applications []string       `tfsdk:"applications"`
-	AccountIDs   []string       `tfsdk:"account_ids"`
-	MaxItems     types.Int64    `tfsdk:"max_items"`
-	Accounts     []accountModel `tfsdk:"accounts"`
-	IDs          []string       `tfsdk:"ids"`
-	Truncated    types.Bool     `tfsdk:"truncated"`
-	Timeouts     timeouts.Value `tfsdk:"timeouts"`
+	Search       types.String     `tfsdk:"search"`
+	Status       types.String     `tfsdk:"status"`
+	Type         types.String     `tfsdk:"type"`
+	Role         types.String     `tfsdk:"role"`
+	Applications []string         `tfsdk:"applications"`
+	AccountIDs   []string         `tfsdk:"account_ids"`
+	MaxItems     types.Int64      `tfsdk:"max_items"`
+	Accounts     []client.Account `tfsdk:"accounts"` // written as accountModel (stateViewOf)
+	IDs          []string         `tfsdk:"ids"`
+	Truncated    types.Bool       `tfsdk:"truncated"`
+	Timeouts     timeouts.Value   `tfsdk:"timeouts"`
 }
 
 func (d *accountsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -123,7 +123,7 @@ func (d *accountsDataSource) readState(ctx context.Context, config tfsdk.Config,
 		return nil
 	}
 	sortAccounts(accounts)
-	model.Accounts = accountModelsFrom(accounts)
+	model.Accounts = accounts
 	model.IDs = idsOf(accounts, accountID)
 	model.Truncated = types.BoolValue(truncated)
 	return &model

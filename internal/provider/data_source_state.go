@@ -15,6 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/cerby-community/terraform-provider-cerby/internal/client"
 )
 
 // encodeState writes model, a pointer to a data source's model, as the
@@ -33,7 +35,7 @@ func encodeState(ctx context.Context, typ tftypes.Type, model any) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
-	e := &stateEncoder{ctx: ctx}
+	e := &stateEncoder{ctx: ctx, scratches: map[reflect.Type]reflect.Value{}}
 	if err := encode(e, v.Elem()); err != nil {
 		return nil, err
 	}
@@ -61,9 +63,10 @@ func bugReport(err error) string {
 
 // stateEncoder accumulates one state's msgpack bytes.
 type stateEncoder struct {
-	ctx context.Context
-	buf []byte
-	err error // set by nullOrUnknown
+	ctx       context.Context
+	buf       []byte
+	err       error // set by nullOrUnknown
+	scratches map[reflect.Type]reflect.Value
 }
 
 // encodeFunc writes v, an addressable value, to e.
@@ -107,6 +110,13 @@ func compileEncoder(typ tftypes.Type, t reflect.Type) (encodeFunc, error) {
 		return encodeInt64Value, nil
 	case t.Implements(attrValueInterface):
 		return encodeAnyValue(typ), nil
+	}
+	if view := stateViewOf(t); view != nil {
+		encodeModel, err := compileEncoder(typ, view.model)
+		if err != nil {
+			return nil, err
+		}
+		return view.compile(encodeModel), nil
 	}
 	switch t.Kind() {
 	case reflect.String:
@@ -281,6 +291,47 @@ func compileStruct(typ tftypes.Type, t reflect.Type) (encodeFunc, error) {
 		}
 		return nil
 	}, nil
+}
+
+// stateView lets a list attribute hold the client's items as they are: each
+// is mapped to its model only while the state is written, so that a read of
+// 100k accounts never holds all their models at once.
+type stateView struct {
+	model   reflect.Type
+	compile func(encodeModel encodeFunc) encodeFunc
+}
+
+func viewAs[S, M any](toModel func(*S) M) *stateView {
+	model := reflect.TypeFor[M]()
+	return &stateView{model: model, compile: func(encodeModel encodeFunc) encodeFunc {
+		return func(e *stateEncoder, v reflect.Value) error {
+			m := e.scratch(model).Interface().(*M)
+			*m = toModel(v.Addr().Interface().(*S))
+			return encodeModel(e, reflect.ValueOf(m).Elem())
+		}
+	}}
+}
+
+// scratch is one value of type t that this encoding reuses for every item
+// of a view, rather than allocating a model per item.
+func (e *stateEncoder) scratch(t reflect.Type) reflect.Value {
+	v, ok := e.scratches[t]
+	if !ok {
+		v = reflect.New(t)
+		e.scratches[t] = v
+	}
+	return v
+}
+
+// stateViewOf is how items of type t are written, when as a model.
+func stateViewOf(t reflect.Type) *stateView {
+	switch t {
+	case reflect.TypeFor[client.Account]():
+		return viewAs(accountModelFrom)
+	case reflect.TypeFor[client.Member]():
+		return viewAs(memberModelFrom)
+	}
+	return nil
 }
 
 type tfsdkField struct {

@@ -2,9 +2,12 @@ package provider
 
 import (
 	"context"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -12,7 +15,9 @@ import (
 	"github.com/cerby-community/terraform-provider-cerby/internal/client"
 )
 
-// setState must write exactly what the framework's State.Set writes.
+// setState must write exactly what the framework's State.Set writes. The
+// list data sources hold the client's items, written through stateViewOf;
+// the framework is given the list as models, by SetAttribute.
 func TestSetStateMatchesStateSet(t *testing.T) {
 	accounts := []client.Account{
 		decode[client.Account](t, fullAccountJSON),
@@ -23,54 +28,72 @@ func TestSetStateMatchesStateSet(t *testing.T) {
 		decode[client.Member](t, `{"id": "m", "firstName": "Jane", "isGuest": false, "meta": {"a": 1}}`),
 		decode[client.Member](t, `{"id": "n"}`),
 	}
+	accountModels := mapped(accounts, accountModelFrom)
 	for name, tc := range map[string]struct {
 		dataSource datasource.DataSource
-		fill       func(ctx context.Context, t *testing.T, config tfsdk.Config) any
+		fill       func(ctx context.Context, t *testing.T, config tfsdk.Config) (model any, list string, models any)
 	}{
-		"cerby_accounts": {newAccountsDataSource(), func(ctx context.Context, t *testing.T, config tfsdk.Config) any {
+		"cerby_accounts": {newAccountsDataSource(), func(ctx context.Context, t *testing.T, config tfsdk.Config) (any, string, any) {
 			var m accountsModel
 			getConfig(ctx, t, config, &m)
-			m.Accounts, m.IDs, m.Truncated = accountModelsFrom(accounts), idsOf(accounts, accountID), types.BoolValue(true)
-			return &m
+			m.Accounts, m.IDs, m.Truncated = accounts, idsOf(accounts, accountID), types.BoolValue(true)
+			return &m, "accounts", accountModels
 		}},
-		"cerby_user_accounts": {newUserAccountsDataSource(), func(ctx context.Context, t *testing.T, config tfsdk.Config) any {
+		"cerby_user_accounts": {newUserAccountsDataSource(), func(ctx context.Context, t *testing.T, config tfsdk.Config) (any, string, any) {
 			var m userAccountsModel
 			getConfig(ctx, t, config, &m)
-			m.UserID, m.Accounts, m.IDs = types.StringValue("u"), accountModelsFrom(nil), idsOf([]client.Account{}, accountID)
-			return &m
+			m.UserID, m.Accounts, m.IDs = types.StringValue("u"), []client.Account{}, idsOf([]client.Account{}, accountID)
+			return &m, "accounts", []accountModel{}
 		}},
-		"cerby_account": {newAccountDataSource(), func(ctx context.Context, t *testing.T, config tfsdk.Config) any {
+		"cerby_account": {newAccountDataSource(), func(ctx context.Context, t *testing.T, config tfsdk.Config) (any, string, any) {
 			var m accountDataSourceModel
 			getConfig(ctx, t, config, &m)
-			m.accountModel = accountModelFrom(accounts[0])
-			return &m
+			m.accountModel = accountModelFrom(&accounts[0])
+			return &m, "", nil
 		}},
-		"cerby_users": {newUsersDataSource(), func(ctx context.Context, t *testing.T, config tfsdk.Config) any {
+		"cerby_users": {newUsersDataSource(), func(ctx context.Context, t *testing.T, config tfsdk.Config) (any, string, any) {
 			var m usersModel
 			getConfig(ctx, t, config, &m)
-			m.Users, m.IDs, m.Truncated = memberModelsFrom(members), idsOf(members, memberID), types.BoolValue(false)
-			return &m
+			m.Users, m.IDs, m.Truncated = members, idsOf(members, memberID), types.BoolValue(false)
+			return &m, "users", mapped(members, memberModelFrom)
 		}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			var s datasource.SchemaResponse
 			tc.dataSource.Schema(ctx, datasource.SchemaRequest{}, &s)
-			model := tc.fill(ctx, t, nullConfig(ctx, s))
+			model, list, models := tc.fill(ctx, t, nullConfig(ctx, s))
 
-			want := tfsdk.State{Schema: s.Schema}
-			if diags := want.Set(ctx, model); diags.HasError() {
-				t.Fatalf("State.Set: %v", diags)
-			}
 			got := tfsdk.State{Schema: s.Schema}
 			if diags := setState(ctx, &got, model); diags.HasError() {
 				t.Fatalf("setState: %v", diags)
+			}
+			want := tfsdk.State{Schema: s.Schema}
+			if list != "" {
+				items := reflect.ValueOf(model).Elem().FieldByName(strings.ToUpper(list[:1]) + list[1:])
+				items.SetZero() // State.Set writes it as null; SetAttribute then writes the models
+			}
+			if diags := want.Set(ctx, model); diags.HasError() {
+				t.Fatalf("State.Set: %v", diags)
+			}
+			if list != "" {
+				if diags := want.SetAttribute(ctx, path.Root(list), models); diags.HasError() {
+					t.Fatalf("State.SetAttribute: %v", diags)
+				}
 			}
 			if !got.Raw.Equal(want.Raw) {
 				t.Errorf("setState wrote\n%s\nState.Set wrote\n%s", got.Raw, want.Raw)
 			}
 		})
 	}
+}
+
+func mapped[S, M any](items []S, toModel func(*S) M) []M {
+	models := make([]M, len(items))
+	for i := range items {
+		models[i] = toModel(&items[i])
+	}
+	return models
 }
 
 func TestSetStateReportsAModelThatDoesNotFitTheSchema(t *testing.T) {

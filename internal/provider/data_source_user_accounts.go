@@ -31,11 +31,11 @@ type userAccountsDataSource struct {
 func newUserAccountsDataSource() datasource.DataSource { return &userAccountsDataSource{} }
 
 type userAccountsModel struct {
-	UserID    types.String   `tfsdk:"user_id"`
-	UserEmail types.String   `tfsdk:"user_email"`
-	Accounts  []accountModel `tfsdk:"accounts"`
-	IDs       []string       `tfsdk:"ids"`
-	Timeouts  timeouts.Value `tfsdk:"timeouts"`
+	UserID    types.String     `tfsdk:"user_id"`
+	UserEmail types.String     `tfsdk:"user_email"`
+	Accounts  []client.Account `tfsdk:"accounts"` // written as accountModel (stateViewOf)
+	IDs       []string         `tfsdk:"ids"`
+	Timeouts  timeouts.Value   `tfsdk:"timeouts"`
 }
 
 func (d *userAccountsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -111,7 +111,7 @@ func (d *userAccountsDataSource) readState(ctx context.Context, config tfsdk.Con
 		return nil
 	}
 	sortAccounts(accounts)
-	model.Accounts = accountModelsFrom(accounts)
+	model.Accounts = accounts
 	model.IDs = idsOf(accounts, accountID)
 	return &model
 }

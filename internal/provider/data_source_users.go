@@ -25,16 +25,16 @@ type usersDataSource struct {
 func newUsersDataSource() datasource.DataSource { return &usersDataSource{} }
 
 type usersModel struct {
-	Search    types.String   `tfsdk:"search"`
-	Statuses  []string       `tfsdk:"statuses"`
-	UserIDs   []string       `tfsdk:"user_ids"`
-	IsGuest   types.Bool     `tfsdk:"is_guest"`
-	OnlyInIdP types.Bool     `tfsdk:"only_in_idp"`
-	MaxItems  types.Int64    `tfsdk:"max_items"`
-	Users     []memberModel  `tfsdk:"users"`
-	IDs       []string       `tfsdk:"ids"`
-	Truncated types.Bool     `tfsdk:"truncated"`
-	Timeouts  timeouts.Value `tfsdk:"timeouts"`
+	Search    types.String    `tfsdk:"search"`
+	Statuses  []string        `tfsdk:"statuses"`
+	UserIDs   []string        `tfsdk:"user_ids"`
+	IsGuest   types.Bool      `tfsdk:"is_guest"`
+	OnlyInIdP types.Bool      `tfsdk:"only_in_idp"`
+	MaxItems  types.Int64     `tfsdk:"max_items"`
+	Users     []client.Member `tfsdk:"users"` // written as memberModel (stateViewOf)
+	IDs       []string        `tfsdk:"ids"`
+	Truncated types.Bool      `tfsdk:"truncated"`
+	Timeouts  timeouts.Value  `tfsdk:"timeouts"`
 }
 
 func (d *usersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -120,7 +120,7 @@ func (d *usersDataSource) readState(ctx context.Context, config tfsdk.Config, di
 		return nil
 	}
 	sortMembers(members)
-	model.Users = memberModelsFrom(members)
+	model.Users = members
 	model.IDs = idsOf(members, memberID)
 	model.Truncated = types.BoolValue(truncated)
 	return &model

@@ -22,7 +22,7 @@ type memberModel struct {
 	MetaJSON     types.String `tfsdk:"meta_json"`
 }
 
-func memberModelFrom(m client.Member) memberModel {
+func memberModelFrom(m *client.Member) memberModel {
 	return memberModel{
 		ID:           types.StringValue(m.ID),
 		FirstName:    types.StringPointerValue(m.FirstName),
@@ -36,14 +36,6 @@ func memberModelFrom(m client.Member) memberModel {
 		LastActivity: types.StringPointerValue(m.LastActivity),
 		MetaJSON:     rawJSONValue(m.Meta),
 	}
-}
-
-func memberModelsFrom(members []client.Member) []memberModel {
-	models := make([]memberModel, 0, len(members))
-	for _, m := range members {
-		models = append(models, memberModelFrom(m))
-	}
-	return models
 }
 
 // sortMembers orders members by case-folded email, then id, for stable plans.

@@ -70,7 +70,7 @@ func nullFields(v any) []string {
 }
 
 func TestAccountModelFromFullAccountHasEveryValue(t *testing.T) {
-	m := accountModelFrom(decode[client.Account](t, fullAccountJSON))
+	m := accountModelOf(decode[client.Account](t, fullAccountJSON))
 
 	if nulls := nullFields(m); len(nulls) > 0 {
 		t.Errorf("fields left null although the API sent them: %v", nulls)
@@ -112,7 +112,7 @@ func TestAccountModelFromMissingOrNullFieldsIsNullNeverZero(t *testing.T) {
 			"meta": null, "permissions": null, "domains": null, "mfaTypes": null, "workspacePolicyResult": null}`,
 	} {
 		t.Run(name, func(t *testing.T) {
-			m := accountModelFrom(decode[client.Account](t, raw))
+			m := accountModelOf(decode[client.Account](t, raw))
 			nulls := nullFields(m)
 			if len(nulls) != reflect.TypeFor[accountModel]().NumField()-1 || slices.Contains(nulls, "id") {
 				t.Errorf("every field but id should be null; null ones: %v", nulls)
@@ -122,21 +122,21 @@ func TestAccountModelFromMissingOrNullFieldsIsNullNeverZero(t *testing.T) {
 }
 
 func TestAccountModelFromCreatedByIDForm(t *testing.T) {
-	m := accountModelFrom(decode[client.Account](t, `{"id": "a", "createdBy": "u-9"}`))
+	m := accountModelOf(decode[client.Account](t, `{"id": "a", "createdBy": "u-9"}`))
 	if !m.CreatedBy.Equal(types.StringValue("u-9")) || !m.CreatedByEmail.IsNull() || !m.CreatedByJSON.Equal(types.StringValue(`"u-9"`)) {
 		t.Errorf("created_by=%s created_by_email=%s created_by_json=%s; want u-9, null, \"u-9\"", m.CreatedBy, m.CreatedByEmail, m.CreatedByJSON)
 	}
 }
 
 func TestAccountModelFromEmptyMfaTypesStaysEmpty(t *testing.T) {
-	m := accountModelFrom(decode[client.Account](t, `{"id": "a", "mfaTypes": []}`))
+	m := accountModelOf(decode[client.Account](t, `{"id": "a", "mfaTypes": []}`))
 	if m.MfaTypes == nil || len(m.MfaTypes) != 0 {
 		t.Errorf("mfa_types = %#v, want an empty, non-nil list", m.MfaTypes)
 	}
 }
 
 func TestAccountModelFromPartialWorkspacePolicyResult(t *testing.T) {
-	m := accountModelFrom(decode[client.Account](t, `{"id": "a", "workspacePolicyResult": {"mfa_validation": false}}`))
+	m := accountModelOf(decode[client.Account](t, `{"id": "a", "workspacePolicyResult": {"mfa_validation": false}}`))
 	p := m.WorkspacePolicyResult
 	if p == nil || !p.MfaValidation.Equal(types.BoolValue(false)) || !p.PasswordRotation.IsNull() {
 		t.Errorf("workspace_policy_result = %+v, want mfa_validation=false, password_rotation=null", p)
@@ -144,7 +144,7 @@ func TestAccountModelFromPartialWorkspacePolicyResult(t *testing.T) {
 }
 
 func TestMemberModelFrom(t *testing.T) {
-	full := memberModelFrom(decode[client.Member](t, `{"id": "m", "firstName": "Jane", "lastName": "Doe",
+	full := memberModelOf(decode[client.Member](t, `{"id": "m", "firstName": "Jane", "lastName": "Doe",
 		"email": "jane@example.com", "status": "live", "role": "workspace_owner", "isGuest": false,
 		"createdAt": "2024-01-01T00:00:00", "updatedAt": "2024-01-02T00:00:00", "lastActivity": "2024-01-03T00:00:00",
 		"meta": {"a": [1]}}`))
@@ -155,7 +155,7 @@ func TestMemberModelFrom(t *testing.T) {
 		t.Errorf("is_guest=%s meta_json=%s, want false and the raw meta", full.IsGuest, full.MetaJSON)
 	}
 
-	empty := memberModelFrom(decode[client.Member](t, `{"id": "m", "lastActivity": null, "meta": null}`))
+	empty := memberModelOf(decode[client.Member](t, `{"id": "m", "lastActivity": null, "meta": null}`))
 	if nulls := nullFields(empty); len(nulls) != reflect.TypeFor[memberModel]().NumField()-1 || slices.Contains(nulls, "id") {
 		t.Errorf("every field but id should be null; null ones: %v", nulls)
 	}
@@ -225,3 +225,7 @@ func TestSortByFoldedKeyMatchesAPlainStableSort(t *testing.T) {
 		}
 	}
 }
+
+func accountModelOf(a client.Account) accountModel { return accountModelFrom(&a) }
+
+func memberModelOf(m client.Member) memberModel { return memberModelFrom(&m) }

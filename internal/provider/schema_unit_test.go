@@ -37,6 +37,9 @@ func assertModelMatchesType(t errorReporter, where string, model reflect.Type, t
 		}
 		return
 	}
+	if view := stateViewOf(model); view != nil {
+		model = view.model // written as that model
+	}
 	switch model.Kind() {
 	case reflect.Pointer:
 		assertModelMatchesType(t, where, model.Elem(), typ)
