@@ -14,11 +14,23 @@ type tflogLogger struct{}
 var _ client.Logger = tflogLogger{}
 
 func (tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Debug(ctx, msg, fields)
+	tflog.Debug(withOwnFields(ctx, fields), msg)
 }
 
 func (tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Warn(ctx, msg, fields)
+	tflog.Warn(withOwnFields(ctx, fields), msg)
+}
+
+// withOwnFields puts fields on a copy of ctx's logger fields (SetField
+// copies them). terraform-plugin-log masks a line by rewriting the context's
+// field map in place, so the paging goroutines, logging on one context at
+// once, crashed the provider with "concurrent map iteration and map write".
+// The client sends fields with every line.
+func withOwnFields(ctx context.Context, fields map[string]any) context.Context {
+	for key, value := range fields {
+		ctx = tflog.SetField(ctx, key, value)
+	}
+	return ctx
 }
 
 // maskSecrets is defence in depth: the client never logs credentials, and
