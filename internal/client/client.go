@@ -147,7 +147,7 @@ func nonEmpty(values ...string) []string {
 
 // get performs one GET through the transport chain and returns the body of a
 // 2xx answer; anything else becomes an *APIError.
-func (c *Client) get(ctx context.Context, path string, query url.Values, scope string) ([]byte, error) {
+func (c *Client) get(ctx context.Context, path string, query url.Values, scope string) (string, error) {
 	pathQuery := path
 	if len(query) > 0 {
 		pathQuery += "?" + query.Encode()
@@ -155,23 +155,23 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, scope s
 	ex := &exchange{}
 	req, err := http.NewRequestWithContext(withExchange(ctx, ex), http.MethodGet, c.baseURL+pathQuery, nil)
 	if err != nil {
-		return nil, fmt.Errorf("GET %s: %w", pathQuery, err)
+		return "", fmt.Errorf("GET %s: %w", pathQuery, err)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("GET %s: %w", pathQuery, unwrapURLError(err))
+		return "", fmt.Errorf("GET %s: %w", pathQuery, unwrapURLError(err))
 	}
 	defer resp.Body.Close()
-	body, err := responseBytes(resp)
+	body, err := responseText(resp)
 	if err != nil {
-		return nil, fmt.Errorf("GET %s: %w", pathQuery, err)
+		return "", fmt.Errorf("GET %s: %w", pathQuery, err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, &APIError{
+		return "", &APIError{
 			Method:       http.MethodGet,
 			Path:         pathQuery,
 			StatusCode:   resp.StatusCode,
-			Message:      apiMessage(body, resp.Header.Get("Content-Type"), c.secrets),
+			Message:      apiMessage([]byte(body), resp.Header.Get("Content-Type"), c.secrets),
 			RequestID:    requestID(resp.Header),
 			Attempts:     ex.attempts,
 			Scope:        scope,
@@ -197,10 +197,11 @@ type nopLogger struct{}
 func (nopLogger) Debug(context.Context, string, map[string]any) {}
 func (nopLogger) Warn(context.Context, string, map[string]any)  {}
 
-// responseBytes is the body the retry layer has already read in full.
-func responseBytes(resp *http.Response) ([]byte, error) {
+// responseText is the body the retry layer has already read in full.
+func responseText(resp *http.Response) (string, error) {
 	if buffered, ok := resp.Body.(bufferedBody); ok {
-		return buffered.data, nil
+		return buffered.text, nil
 	}
-	return io.ReadAll(resp.Body)
+	body, err := io.ReadAll(resp.Body)
+	return string(body), err
 }

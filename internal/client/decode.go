@@ -21,10 +21,10 @@ var listKeys = []string{"accounts", "resources", "Resources", "data", "items"}
 var singleKeys = []string{"data", "account"}
 
 // decodeList reads a page; total is nil when the server sent none.
-func decodeList[T identified](endpoint string, body []byte) (items []T, total *int, err error) {
+func decodeList[T identified](endpoint string, body string) (items []T, total *int, err error) {
 	items, total, usual := decodeUsualList[T](body)
 	if !usual {
-		if items, total, err = decodeAnyList[T](endpoint, body); err != nil {
+		if items, total, err = decodeAnyList[T](endpoint, []byte(body)); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -40,12 +40,12 @@ func decodeList[T identified](endpoint string, body []byte) (items []T, total *i
 // pass without reflection (large listings spend most of their CPU here). It
 // reports false for anything else, and for what it cannot read exactly as
 // encoding/json would; decodeAnyList then reads or explains the page.
-func decodeUsualList[T identified](body []byte) (items []T, total *int, ok bool) {
-	text := bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\uFEFF")))
+func decodeUsualList[T identified](body string) (items []T, total *int, ok bool) {
+	text := strings.TrimSpace(strings.TrimPrefix(body, "\uFEFF"))
 	if len(text) == 0 || text[0] != '[' && text[0] != '{' {
 		return nil, nil, false
 	}
-	d := pageDecoder{text: string(text)}
+	d := pageDecoder{text: text} // the items' strings share this one string
 	if text[0] == '[' {
 		items, ok = readList[T](&d)
 	} else {
@@ -83,8 +83,8 @@ func decodeAnyList[T identified](endpoint string, body []byte) (items []T, total
 }
 
 // decodeAccount reads one account, bare or under a data/account key.
-func decodeAccount(endpoint string, body []byte) (*Account, error) {
-	text, err := jsonBody(endpoint, body)
+func decodeAccount(endpoint string, body string) (*Account, error) {
+	text, err := jsonBody(endpoint, []byte(body))
 	if err != nil {
 		return nil, err
 	}

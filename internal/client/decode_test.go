@@ -25,7 +25,7 @@ func TestDecodeListEnvelopes(t *testing.T) {
 		"surrounding spacing": {"\n\t" + two + "\n", nil},
 	}
 	for name, tt := range tests {
-		items, total, err := decodeList[Account]("GET /v1/accounts", []byte(tt.body))
+		items, total, err := decodeList[Account]("GET /v1/accounts", tt.body)
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue
@@ -37,7 +37,7 @@ func TestDecodeListEnvelopes(t *testing.T) {
 			t.Errorf("%s: total = %v; want %v", name, deref(total), deref(tt.total))
 		}
 	}
-	items, _, err := decodeList[Account]("GET /v1/accounts", []byte(`{"accounts":null}`))
+	items, _, err := decodeList[Account]("GET /v1/accounts", `{"accounts":null}`)
 	if err != nil || len(items) != 0 {
 		t.Errorf("a null list is an empty page, got %v %v", items, err)
 	}
@@ -56,7 +56,7 @@ func TestDecodeListRejectsWrongShapes(t *testing.T) {
 		"bad createdBy":   {`[{"id":"a","createdBy":17}]`, "createdBy"},
 	}
 	for name, tt := range tests {
-		_, _, err := decodeList[Account]("GET /v1/accounts", []byte(tt.body))
+		_, _, err := decodeList[Account]("GET /v1/accounts", tt.body)
 		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "GET /v1/accounts") {
 			t.Errorf("%s: error = %v; want one naming the endpoint and %q", name, err, tt.want)
 		}
@@ -70,7 +70,7 @@ func TestDecodeAccountShapes(t *testing.T) {
 		"account":       `{"account":{"id":"a","name":"x"}}`,
 		"bare with key": `{"id":"a","name":"x","data":{"id":"other"}}`,
 	} {
-		got, err := decodeAccount("GET /v1/accounts/a", []byte(body))
+		got, err := decodeAccount("GET /v1/accounts/a", body)
 		if err != nil || got.ID != "a" || *got.Name != "x" {
 			t.Errorf("%s: got %+v, %v", name, got, err)
 		}
@@ -82,7 +82,7 @@ func TestDecodeAccountShapes(t *testing.T) {
 		"html":      {`<html></html>`, "HTML page"},
 		"data list": {`{"data":[{"id":"a"}]}`, "decoding the account"},
 	} {
-		_, err := decodeAccount("GET /v1/accounts/a", []byte(tt.body))
+		_, err := decodeAccount("GET /v1/accounts/a", tt.body)
 		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "GET /v1/accounts/a") {
 			t.Errorf("%s: error = %v; want one naming the endpoint and %q", name, err, tt.want)
 		}
@@ -173,9 +173,9 @@ func TestAccountVariantFields(t *testing.T) {
 }
 
 func TestMemberDecoding(t *testing.T) {
-	items, total, err := decodeList[Member]("GET /v1/admin/users", []byte(`{"totalResults":2,"resources":[
+	items, total, err := decodeList[Member]("GET /v1/admin/users", `{"totalResults":2,"resources":[
 	  {"id":"m1","firstName":"Ann","status":"live","role":"workspace_some_new_role","isGuest":false,"lastActivity":null,"meta":null,"new":1},
-	  {"id":"m2","meta":{"a":1},"createdAt":"2024-02-03T13:20:39.177000"}]}`))
+	  {"id":"m2","meta":{"a":1},"createdAt":"2024-02-03T13:20:39.177000"}]}`)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,14 +13,14 @@ import (
 
 func FuzzDecodeAccountList(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
-		items, total, err := decodeList[Account]("GET /v1/accounts", body)
+		items, total, err := decodeList[Account]("GET /v1/accounts", string(body))
 		checkDecodedList(t, items, total, err)
 	})
 }
 
 func FuzzDecodeMemberList(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
-		items, total, err := decodeList[Member]("GET /v1/admin/users", body)
+		items, total, err := decodeList[Member]("GET /v1/admin/users", string(body))
 		checkDecodedList(t, items, total, err)
 	})
 }
@@ -54,7 +54,7 @@ func checkDecodedList[T identified](t *testing.T, items []T, total *int, err err
 
 func FuzzDecodeAccount(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
-		account, err := decodeAccount("GET /v1/accounts/a", body)
+		account, err := decodeAccount("GET /v1/accounts/a", string(body))
 		if (account == nil) == (err == nil) {
 			t.Fatalf("want exactly one of an account or an error, got %v and %v", account, err)
 		}

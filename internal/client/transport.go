@@ -1,7 +1,6 @@
 package client
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -12,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -288,31 +288,32 @@ func (t *retryTransport) attempt(req *http.Request) (*http.Response, error) {
 	if int64(len(body)) > t.maxBody {
 		return nil, bodyTooLargeError{limit: t.maxBody}
 	}
-	resp.Body = bufferedBody{bytes.NewReader(body), body}
+	resp.Body = bufferedBody{strings.NewReader(body), body}
 	resp.ContentLength = int64(len(body))
 	return resp, nil
 }
 
 // bufferedBody is a response body read in full by the retry layer; get takes
-// its bytes rather than copying them again.
+// its text rather than copying it again.
 type bufferedBody struct {
-	*bytes.Reader
-	data []byte
+	*strings.Reader
+	text string
 }
 
 func (bufferedBody) Close() error { return nil }
 
-// readBody reads at most limit+1 bytes of r into a buffer sized once by the
+// readBody reads at most limit+1 bytes of r into a string sized once by the
 // Content-Length when the server sent one (a page of 100 accounts is about
-// 1.7 MB, which io.ReadAll reaches by a dozen regrowths).
-func readBody(r io.Reader, contentLength, limit int64) ([]byte, error) {
-	size := bytes.MinRead
+// 1.7 MB, which io.ReadAll reaches by a dozen regrowths). A string, because
+// the decoded items' strings are slices of it: the page is held once, not
+// copied per field nor again as a whole.
+func readBody(r io.Reader, contentLength, limit int64) (string, error) {
+	var body strings.Builder
 	if contentLength >= 0 {
-		size = int(min(contentLength, limit)) + bytes.MinRead // room to see the end, or one byte too many
+		body.Grow(int(min(contentLength, limit)) + 1) // room to see one byte too many
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
-	_, err := buf.ReadFrom(io.LimitReader(r, limit+1))
-	return buf.Bytes(), err
+	_, err := io.Copy(&body, io.LimitReader(r, limit+1))
+	return body.String(), err
 }
 
 func (t *retryTransport) describeTimeout(attemptCtx context.Context, err error) error {

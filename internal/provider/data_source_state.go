@@ -49,7 +49,7 @@ func setState(ctx context.Context, state *tfsdk.State, model any) diag.Diagnosti
 	typ := state.Schema.Type().TerraformType(ctx)
 	raw, err := encodeState(ctx, typ, model)
 	if err == nil {
-		state.Raw, err = tftypes.ValueFromMsgPack(raw, typ)
+		state.Raw, err = (&tfprotov6.DynamicValue{MsgPack: raw}).Unmarshal(typ)
 	}
 	if err != nil {
 		diags.AddError("Cannot write the data source's state", bugReport(err))

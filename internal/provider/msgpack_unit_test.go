@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
@@ -47,7 +48,7 @@ func TestMsgpackMapLengthsReadBackThroughTftypes(t *testing.T) {
 
 func assertReadsBack(t *testing.T, buf []byte, typ tftypes.Type, want tftypes.Value) {
 	t.Helper()
-	got, err := tftypes.ValueFromMsgPack(buf, typ)
+	got, err := (&tfprotov6.DynamicValue{MsgPack: buf}).Unmarshal(typ)
 	if err != nil {
 		t.Fatalf("%s: %v", typ, err)
 	}
