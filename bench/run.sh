@@ -132,17 +132,31 @@ plan() {
   local key=$1 dir=bench/tf/$2 t0 t1
   shift 2
   : >"$work/provider.time"
+  rm -f "$work/sim.gone"
   rm -rf "$dir/.terraform" "$dir/terraform.tfstate"
   t0=$(now_ms)
-  if ! env -u TF_LOG TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 \
+  env -u TF_LOG TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 \
     BENCH_PROVIDER_TIMES="$work/provider.time" \
     /usr/bin/time -f '%U %S %M' -o "$work/cli.time" \
-    "$terraform" -chdir="$dir" plan -input=false -lock=false -no-color "$@" >"$work/plan.log" 2>&1; then
-    cat "$work/plan.log" >&2
+    "$terraform" -chdir="$dir" plan -input=false -lock=false -no-color "$@" >"$work/plan.log" 2>&1 &
+  local timed=$! watchdog status=0
+  # A simulator ended from outside would leave the provider retrying every
+  # read for many minutes: stop terraform (the child of /usr/bin/time) then.
+  (
+    while [ -z "$sim_pid" ] || kill -0 "$sim_pid" 2>/dev/null; do sleep 1; done
+    echo "cerbysim ($sim_pid) ended during the plan of $dir" >"$work/sim.gone"
+    kill $(pgrep -P "$timed") 2>/dev/null || kill "$timed" 2>/dev/null
+  ) &
+  watchdog=$!
+  wait "$timed" || status=$?
+  t1=$(now_ms)
+  kill "$watchdog" 2>/dev/null || true
+  wait "$watchdog" 2>/dev/null || true
+  if [ "$status" != 0 ] || [ -s "$work/sim.gone" ]; then
+    cat "$work/plan.log" "$work/sim.gone" >&2 2>/dev/null || true
     echo "terraform plan of $dir failed" >&2
     exit 1
   fi
-  t1=$(now_ms)
   record "$key/wall_ms" $((t1 - t0))
   record "$key/total_cpu_ms" "$(cpu_ms "$work/cli.time")"
   record "$key/provider_cpu_ms" "$(cpu_ms "$work/provider.time")"
