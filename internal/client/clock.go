@@ -61,32 +61,47 @@ func (p *pauseGate) remaining(now time.Time) time.Duration {
 	return p.until.Sub(now)
 }
 
-// rateLimiter is a token bucket of size one: requests start at least
-// interval apart, whoever sends them.
+// rateLimiter is a token bucket of size one: requests go out at least
+// interval apart, whoever sends them, one waiting for its turn at a time.
+// Each interval counts from when the previous request really went out: when
+// turns were booked ahead, a request that woke up late on a busy machine went
+// out just before the next one's turn, and the server saw 11 requests in one
+// second at requests_per_second = 10.
 type rateLimiter struct {
-	mu       sync.Mutex
+	turn     chan struct{} // one token, held by the request waiting to go out
 	interval time.Duration
-	next     time.Time
+	last     time.Time // when the previous request went out; under turn
 	clock    *clock
 }
 
+// rateLimitMargin stretches the interval a little, so that network jitter
+// between two requests cannot make the server count one more per second
+// than the limit.
+const rateLimitMargin = 1.01
+
 func newRateLimiter(perSecond float64, c *clock) *rateLimiter {
-	return &rateLimiter{interval: time.Duration(float64(time.Second) / perSecond), clock: c}
-}
-
-func (l *rateLimiter) wait(ctx context.Context) error {
-	return l.clock.sleep(ctx, l.reserve())
-}
-
-// reserve books the next free slot and says how long until it.
-func (l *rateLimiter) reserve() time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.clock.now()
-	slot := now
-	if l.next.After(now) {
-		slot = l.next
+	l := &rateLimiter{
+		turn:     make(chan struct{}, 1),
+		interval: time.Duration(rateLimitMargin * float64(time.Second) / perSecond),
+		clock:    c,
 	}
-	l.next = slot.Add(l.interval)
-	return slot.Sub(now)
+	l.turn <- struct{}{}
+	return l
+}
+
+// wait returns when the request may go out, or with ctx's error.
+func (l *rateLimiter) wait(ctx context.Context) error {
+	select {
+	case <-l.turn:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { l.turn <- struct{}{} }()
+	if !l.last.IsZero() {
+		if err := l.clock.sleep(ctx, l.last.Add(l.interval).Sub(l.clock.now())); err != nil {
+			return err
+		}
+	}
+	l.last = l.clock.now()
+	return nil
 }

@@ -348,7 +348,7 @@ func TestRateLimitSpacesRequests(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if want := []time.Duration{500 * time.Millisecond, 500 * time.Millisecond}; !reflect.DeepEqual(clk.recorded(), want) {
+	if want := []time.Duration{505 * time.Millisecond, 505 * time.Millisecond}; !reflect.DeepEqual(clk.recorded(), want) { // 1% margin
 		t.Errorf("waits %v; want %v", clk.recorded(), want)
 	}
 }
@@ -526,5 +526,43 @@ func TestReadBodyWhateverContentLengthSays(t *testing.T) {
 		if err != nil || len(got) != tc.want {
 			t.Errorf("Content-Length %d, limit %d: read %d bytes, %v; want %d", tc.contentLength, tc.limit, len(got), err, tc.want)
 		}
+	}
+}
+
+// A request that wakes up late must not let the next one go out early: the
+// server counts when requests arrive, not when their turns were due.
+func TestRateLimitCountsFromWhenTheLastRequestWentOut(t *testing.T) {
+	now := fakeStart
+	late := 60 * time.Millisecond // the first sleep overshoots, as on a busy machine
+	l := newRateLimiter(10, &clock{
+		now: func() time.Time { return now },
+		sleep: func(_ context.Context, d time.Duration) error {
+			now, late = now.Add(d+late), 0
+			return nil
+		},
+	})
+	var out []time.Time
+	for range 4 {
+		if err := l.wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, now)
+	}
+	for i := 1; i < len(out); i++ {
+		if gap := out[i].Sub(out[i-1]); gap < l.interval {
+			t.Errorf("requests %d and %d went out %s apart; want at least %s", i, i+1, gap, l.interval)
+		}
+	}
+}
+
+func TestRateLimitWaitEndsWithTheContext(t *testing.T) {
+	l := newRateLimiter(0.001, realClock())
+	if err := l.wait(context.Background()); err != nil { // the first goes at once
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	if err := l.wait(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v; want the context's deadline", err)
 	}
 }

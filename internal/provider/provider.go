@@ -114,7 +114,8 @@ func (p *cerbyProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			"requests_per_second": schema.Float64Attribute{
 				Optional: true,
 				MarkdownDescription: "Client-side limit on requests per second, shared by all data sources of this provider, such as `1` or `0.5`. " +
-					"Must be greater than zero. Unset means no limit.",
+					"Requests go out one at a time, each at least `1/requests_per_second` after the previous one (plus 1%, so that network jitter " +
+					"cannot make the server count one more per second). Must be greater than zero. Unset means no limit.",
 				Validators: []validator.Float64{requestsPerSecondValidator},
 			},
 		},
