@@ -101,6 +101,8 @@ start_sim() {
 
 # cpu_ms FILE: user+sys of /usr/bin/time -f '%U %S %M' lines, summed, in ms.
 cpu_ms() { awk '/^[0-9.]+ [0-9.]+ [0-9]+$/ { s += $1 + $2 } END { printf "%d\n", s * 1000 }' "$1"; }
+# sys_ms FILE: the system (kernel) part of cpu_ms, mostly page faults here.
+sys_ms() { awk '/^[0-9.]+ [0-9.]+ [0-9]+$/ { s += $2 } END { printf "%d\n", s * 1000 }' "$1"; }
 rss_mb() { awk '/^[0-9.]+ [0-9.]+ [0-9]+$/ { if ($3 > m) m = $3 } END { printf "%.1f\n", m / 1024 }' "$1"; }
 
 # floor KEY KIND CONCURRENCY: one run of the floor program.
@@ -112,6 +114,7 @@ floor() {
   record "$1/bytes" "$(jq -r .bytes <<<"$line")"
   record "$1/items" "$(jq -r .items <<<"$line")"
   record "$1/cpu_ms" "$(cpu_ms "$work/floor.time")"
+  record "$1/sys_ms" "$(sys_ms "$work/floor.time")"
   record "$1/rss_mb" "$(rss_mb "$work/floor.time")"
 }
 
@@ -160,6 +163,7 @@ plan() {
   record "$key/wall_ms" $((t1 - t0))
   record "$key/total_cpu_ms" "$(cpu_ms "$work/cli.time")"
   record "$key/provider_cpu_ms" "$(cpu_ms "$work/provider.time")"
+  record "$key/provider_sys_ms" "$(sys_ms "$work/provider.time")"
   record "$key/provider_rss_mb" "$(rss_mb "$work/provider.time")"
   record "$key/providers_started" "$(grep -cE '^[0-9.]+ [0-9.]+ [0-9]+$' "$work/provider.time" || true)"
 }
@@ -300,20 +304,20 @@ log "writing $out"
   echo
   echo "## The provider under terraform plan"
   echo
-  echo "dev_overrides points at a wrapper that runs the provider under \`/usr/bin/time\`: provider CPU and peak RSS are the provider processes' own (terraform starts it $(m "0s/five/providers_started") times per plan; CPU is their sum, RSS the largest). CLI CPU is terraform's whole process tree; CLI own = CLI − provider. The floor CPU here is the floor process's whole CPU time (4 concurrent), like the provider's. The fixed cost is the plan reading 5 accounts: the variable cost of a read is the provider's CPU (and the plan's wall time) minus that plan's, over the floor's CPU (wall time, 4 concurrent). RSS growth is over the 5-account read."
+  echo "dev_overrides points at a wrapper that runs the provider under \`/usr/bin/time\`: provider CPU and peak RSS are the provider processes' own (terraform starts it $(m "0s/five/providers_started") times per plan; CPU is their sum, RSS the largest). CLI CPU is terraform's whole process tree; CLI own = CLI − provider. The floor CPU here is the floor process's whole CPU time (4 concurrent), like the provider's. The fixed cost is the plan reading 5 accounts: the variable cost of a read is the provider's CPU (and the plan's wall time) minus that plan's, over the floor's CPU (wall time, 4 concurrent). RSS growth is over the 5-account read. In parentheses, the kernel (sys) part of the CPU time: mostly page faults, the first touch of fresh memory, which costs much on this virtual machine; the floor keeps nothing and reuses the same few MB, while the provider must hold the whole state and gRPC's copy of it."
   echo
-  echo "| latency | read | plan wall ms | CLI CPU ms | CLI own CPU ms | provider CPU ms | floor CPU ms | **provider / floor CPU** | **(provider − 5-account read) / floor CPU** | (plan wall − 5-account plan) / floor wall | provider peak RSS MB | RSS growth MB | JSON MB | **growth / JSON** |"
+  echo "| latency | read | plan wall ms | CLI CPU ms | CLI own CPU ms | provider CPU ms (of it sys) | floor CPU ms (of it sys) | **provider / floor CPU** | **(provider − 5-account read) / floor CPU** | (plan wall − 5-account plan) / floor wall | provider peak RSS MB | RSS growth MB | JSON MB | **growth / JSON** |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   for lat in "${latencies[@]}"; do
     five_rss=$(m "$lat/five/provider_rss_mb") five_cpu=$(m "$lat/five/provider_cpu_ms") five_wall=$(m "$lat/five/wall_ms")
     row() { # label key floor-key
       local cpu rss wall floor floor_wall growth json
       cpu=$(m "$2/provider_cpu_ms") rss=$(m "$2/provider_rss_mb") wall=$(m "$2/wall_ms")
-      floor=- floor_wall=- growth=- json=-
+      floor=- floor_wall=- growth=- json=- floor_sys=-
       if [ -n "$3" ]; then
-        floor=$(m "$3/cpu_ms") floor_wall=$(m "$3/wall_ms") json=$(m "$3/bytes") growth=$(minus "$rss" "$five_rss")
+        floor=$(m "$3/cpu_ms") floor_wall=$(m "$3/wall_ms") json=$(m "$3/bytes") growth=$(minus "$rss" "$five_rss") floor_sys=$(m "$3/sys_ms")
       fi
-      echo "| $lat | $1 | $wall | $(m "$2/total_cpu_ms") | $(minus "$(m "$2/total_cpu_ms")" "$cpu") | $cpu | $floor | **$(ratio "$cpu" "$floor")** | **$(ratio "$(minus "$cpu" "$five_cpu")" "$floor")** | $(ratio "$(minus "$wall" "$five_wall")" "$floor_wall") | $rss | $growth | $(mb "$json") | **$(ratio "$growth" "$(awk -v j="$json" 'BEGIN { if (j == "-") print "-"; else print j / 1048576 }')")** |"
+      echo "| $lat | $1 | $wall | $(m "$2/total_cpu_ms") | $(minus "$(m "$2/total_cpu_ms")" "$cpu") | $cpu ($(m "$2/provider_sys_ms")) | $floor ($floor_sys) | **$(ratio "$cpu" "$floor")** | **$(ratio "$(minus "$cpu" "$five_cpu")" "$floor")** | $(ratio "$(minus "$wall" "$five_wall")" "$floor_wall") | $rss | $growth | $(mb "$json") | **$(ratio "$growth" "$(awk -v j="$json" 'BEGIN { if (j == "-") print "-"; else print j / 1048576 }')")** |"
     }
     row "empty configuration (Terraform alone)" "$lat/empty" ""
     row "cerby_accounts, 5 accounts (fixed cost)" "$lat/five" ""
