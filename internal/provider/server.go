@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"runtime"
 	"sync"
 
@@ -86,6 +87,10 @@ func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 
 func (r *stateReaderType) read(ctx context.Context, data *providerData, config *tfprotov6.DynamicValue, diags *diag.Diagnostics) *tfprotov6.DynamicValue {
 	failed := config // the framework's answer when a read fails
+	if config == nil {
+		diags.AddError("Missing data source configuration", bugReport(errors.New("terraform sent no configuration to read")))
+		return nil
+	}
 	raw, err := config.Unmarshal(r.typ)
 	if err != nil {
 		diags.AddError("Cannot decode the data source's configuration", bugReport(err))

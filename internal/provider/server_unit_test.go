@@ -78,6 +78,17 @@ func TestServerLeavesOtherTypeNamesToTheFramework(t *testing.T) {
 	}
 }
 
+func TestServerReportsAMissingConfiguration(t *testing.T) {
+	server, err := provider.NewServer("test")()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := readDataSource(t, server, &tfprotov6.ReadDataSourceRequest{TypeName: "cerby_users"})
+	if !slices.ContainsFunc(resp.Diagnostics, isError) {
+		t.Errorf("a read without configuration should fail, got %v", resp.Diagnostics)
+	}
+}
+
 func TestServerReportsAnUnconfiguredProvider(t *testing.T) {
 	server, err := provider.NewServer("test")()
 	if err != nil {
