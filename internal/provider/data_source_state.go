@@ -103,11 +103,11 @@ var (
 func compileEncoder(typ tftypes.Type, t reflect.Type) (encodeFunc, error) {
 	switch {
 	case t == stringValueType && typ.Is(tftypes.String):
-		return encodeStringValue, nil
+		return encodePrimitive(types.String.ValueString, appendMsgpackString), nil
 	case t == boolValueType && typ.Is(tftypes.Bool):
-		return encodeBoolValue, nil
+		return encodePrimitive(types.Bool.ValueBool, appendMsgpackBool), nil
 	case t == int64ValueType && typ.Is(tftypes.Number):
-		return encodeInt64Value, nil
+		return encodePrimitive(types.Int64.ValueInt64, appendMsgpackInt), nil
 	case t.Implements(attrValueInterface):
 		return encodeAnyValue(typ), nil
 	}
@@ -137,31 +137,20 @@ func compileEncoder(typ tftypes.Type, t reflect.Type) (encodeFunc, error) {
 	return nil, fmt.Errorf("no conversion of a Go %s to %s", t, typ)
 }
 
-func encodeStringValue(e *stateEncoder, v reflect.Value) error {
-	s := v.Addr().Interface().(*types.String)
-	if e.nullOrUnknown(s) {
-		return e.err
+// encodePrimitive writes a string, bool or number framework value: value
+// reads it, write appends it as msgpack.
+func encodePrimitive[V any, PV interface {
+	*V
+	attr.Value
+}, T any](value func(V) T, write func([]byte, T) []byte) encodeFunc {
+	return func(e *stateEncoder, v reflect.Value) error {
+		p := PV(v.Addr().Interface().(*V))
+		if e.nullOrUnknown(p) {
+			return e.err
+		}
+		e.buf = write(e.buf, value(*p))
+		return nil
 	}
-	e.buf = appendMsgpackString(e.buf, s.ValueString())
-	return nil
-}
-
-func encodeBoolValue(e *stateEncoder, v reflect.Value) error {
-	b := v.Addr().Interface().(*types.Bool)
-	if e.nullOrUnknown(b) {
-		return e.err
-	}
-	e.buf = appendMsgpackBool(e.buf, b.ValueBool())
-	return nil
-}
-
-func encodeInt64Value(e *stateEncoder, v reflect.Value) error {
-	n := v.Addr().Interface().(*types.Int64)
-	if e.nullOrUnknown(n) {
-		return e.err
-	}
-	e.buf = appendMsgpackInt(e.buf, n.ValueInt64())
-	return nil
 }
 
 // nullOrUnknown writes a null value and reports true when value is null or
