@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"sync"
 
@@ -34,7 +35,11 @@ func NewServer(version string) func() (tfprotov6.ProviderServer, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &server{frameworkServer: framework.(frameworkServer), provider: p}, nil
+		services, ok := framework.(frameworkServer)
+		if !ok {
+			return nil, fmt.Errorf("terraform-plugin-framework's server (%T) no longer offers every protocol 6 service this wrapper passes on", framework)
+		}
+		return &server{frameworkServer: services, provider: p}, nil
 	}
 }
 
