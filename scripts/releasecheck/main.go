@@ -47,7 +47,8 @@ func main() {
 // checkRelease returns a one-line summary and every problem found.
 func checkRelease(dist, manifestPath string) (string, []string) {
 	var c checker
-	meta, platforms := c.readDist(dist)
+	meta, binaries := c.readDist(dist)
+	platforms := platformsOf(binaries)
 	if meta.ProjectName == "" || meta.Version == "" {
 		c.fail("%s names no project or version", filepath.Join(dist, "metadata.json"))
 		return "", c.problems
@@ -86,20 +87,13 @@ type artifact struct {
 // <project>_v<version> (.exe on windows), and the manifest.
 func checkBuild(dist, manifestPath string) (string, []string) {
 	var c checker
-	var meta metadata
-	var artifacts []artifact
-	c.readJSON(filepath.Join(dist, "metadata.json"), &meta)
-	c.readJSON(filepath.Join(dist, "artifacts.json"), &artifacts)
-	var platforms []string
-	for _, a := range artifacts {
-		if a.Type != "Binary" {
-			continue
-		}
-		platforms = append(platforms, a.Goos+"_"+a.Goarch)
+	meta, binaries := c.readDist(dist)
+	for _, a := range binaries {
 		if want := binaryName(meta, a.Goos); a.Name != want || filepath.Base(a.Path) != want {
-			c.fail("the %s_%s binary is %s, want %s", a.Goos, a.Goarch, a.Path, want)
+			c.fail("the %s binary is %s, want %s", a.platform(), a.Path, want)
 		}
 	}
+	platforms := platformsOf(binaries)
 	if len(platforms) == 0 {
 		c.fail("%s lists no binary", filepath.Join(dist, "artifacts.json"))
 	}
@@ -115,21 +109,26 @@ func binaryName(meta metadata, goos string) string {
 	return meta.ProjectName + "_v" + meta.Version
 }
 
-// readDist returns the release's name and version and the os_arch of every
-// binary goreleaser built, sorted.
-func (c *checker) readDist(dist string) (metadata, []string) {
+// readDist returns the release's name and version and every binary
+// goreleaser built, sorted by os_arch.
+func (c *checker) readDist(dist string) (metadata, []artifact) {
 	var meta metadata
 	var artifacts []artifact
 	c.readJSON(filepath.Join(dist, "metadata.json"), &meta)
 	c.readJSON(filepath.Join(dist, "artifacts.json"), &artifacts)
-	var platforms []string
-	for _, a := range artifacts {
-		if a.Type == "Binary" {
-			platforms = append(platforms, a.Goos+"_"+a.Goarch)
-		}
+	binaries := slices.DeleteFunc(artifacts, func(a artifact) bool { return a.Type != "Binary" })
+	slices.SortFunc(binaries, func(a, b artifact) int { return strings.Compare(a.platform(), b.platform()) })
+	return meta, binaries
+}
+
+func (a artifact) platform() string { return a.Goos + "_" + a.Goarch }
+
+func platformsOf(binaries []artifact) []string {
+	platforms := make([]string, 0, len(binaries))
+	for _, a := range binaries {
+		platforms = append(platforms, a.platform())
 	}
-	slices.Sort(platforms)
-	return meta, platforms
+	return platforms
 }
 
 func (c *checker) readJSON(path string, v any) {
