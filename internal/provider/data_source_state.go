@@ -234,9 +234,22 @@ const sampleElements = 64
 
 // reserve grows the buffer once for n more elements of about size bytes
 // each. Growing by append alone copied a 150 MB state a dozen times into
-// fresh memory, which cost more than writing it.
+// fresh memory, which cost more than writing it. It allocates with make
+// rather than slices.Grow: append clears the new room in one
+// non-preemptible memclr, and on a machine where first touches of memory
+// are slow the garbage collector then spent a third of a 10k read
+// signalling this goroutine to stop; make clears in preemptible chunks.
+//
+// The room left over also holds a short list written after a long one
+// (cerby_accounts' ids after its accounts), so that list never copies the
+// whole state to grow.
 func (e *stateEncoder) reserve(n, size int) {
-	e.buf = slices.Grow(e.buf, n*size+n*size/8)
+	if cap(e.buf)-len(e.buf) >= n*size {
+		return
+	}
+	buf := make([]byte, len(e.buf), len(e.buf)+n*size+n*size/8)
+	copy(buf, e.buf)
+	e.buf = buf
 }
 
 // objectField is one attribute of an object, in the order msgpack wants

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -28,6 +29,28 @@ func TestSetStateMatchesStateSet(t *testing.T) {
 		decode[client.Member](t, `{"id": "m", "firstName": "Jane", "isGuest": false, "meta": {"a": 1}}`),
 		decode[client.Member](t, `{"id": "n"}`),
 	}
+	t.Run("short lists", func(t *testing.T) { testSetStateMatchesStateSet(t, accounts, members) })
+
+	// Past sampleElements the buffer is grown once, from the first
+	// elements' sizes; here the later ones are larger, so the buffer must
+	// grow again, and the ids are written after the room reserved.
+	var long []client.Account
+	for i := range 3 * sampleElements {
+		id := fmt.Sprintf(`"id": "a-%03d"`, i)
+		if i < sampleElements {
+			long = append(long, decode[client.Account](t, "{"+id+"}"))
+		} else {
+			long = append(long, decode[client.Account](t, strings.Replace(fullAccountJSON, `"id": "11111111-1111-4111-8111-111111111111"`, id, 1)))
+		}
+	}
+	var longMembers []client.Member
+	for i := range 2 * sampleElements {
+		longMembers = append(longMembers, decode[client.Member](t, fmt.Sprintf(`{"id": "m-%03d", "firstName": "Jane"}`, i)))
+	}
+	t.Run("long lists", func(t *testing.T) { testSetStateMatchesStateSet(t, long, longMembers) })
+}
+
+func testSetStateMatchesStateSet(t *testing.T, accounts []client.Account, members []client.Member) {
 	accountModels := mapped(accounts, accountModelFrom)
 	for name, tc := range map[string]struct {
 		dataSource datasource.DataSource
