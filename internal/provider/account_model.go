@@ -140,24 +140,30 @@ func sortAccounts(accounts []client.Account) {
 	sortByFoldedKey(accounts, func(a *client.Account) (*string, string) { return a.Name, a.ID })
 }
 
-// sortByFoldedKey orders items by a case-folded key, then id. Each key is
-// folded once, not at every comparison, and the items (large structs) move
-// once, to their final place.
+// sortByFoldedKey orders items by a case-folded key, then id, then their
+// place (a listing that is not paged may repeat an id). Each key is folded
+// once, the keys are sorted side by side rather than through an index, and
+// the items (large structs) move once, to their final place.
 func sortByFoldedKey[T any](items []T, keyAndID func(*T) (*string, string)) {
-	type sortKey struct{ folded, id string }
+	type sortKey struct {
+		folded, id string
+		at         int
+	}
 	keys := make([]sortKey, len(items))
-	order := make([]int, len(items))
 	for i := range items {
 		key, id := keyAndID(&items[i])
 		if key != nil {
 			keys[i].folded = strings.ToLower(*key)
 		}
-		keys[i].id = id
-		order[i] = i
+		keys[i].id, keys[i].at = id, i
 	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		return cmp.Or(strings.Compare(keys[a].folded, keys[b].folded), strings.Compare(keys[a].id, keys[b].id))
+	slices.SortFunc(keys, func(a, b sortKey) int {
+		return cmp.Or(strings.Compare(a.folded, b.folded), strings.Compare(a.id, b.id), cmp.Compare(a.at, b.at))
 	})
+	order := make([]int, len(items))
+	for i, k := range keys {
+		order[i] = k.at
+	}
 	permute(items, order)
 }
 
