@@ -57,9 +57,10 @@ section() {
 section build
 bash scripts/install-clis.sh terraform >&2
 terraform=$tools_bin/terraform
-log "building cerbysim, the floor, the client benchmark and the provider"
+log "building cerbysim, the floor, touch, the client benchmark and the provider"
 go build -o "$work/cerbysim" ./cmd/cerbysim
 go build -o "$work/floor" ./bench/floor
+go build -o "$work/touch" ./bench/touch
 go test -c -o "$work/listing.test" ./bench/listing
 mkdir -p "$work/real" "$work/override"
 go build -trimpath -o "$work/real/terraform-provider-cerby" .
@@ -116,6 +117,16 @@ floor() {
   record "$1/cpu_ms" "$(cpu_ms "$work/floor.time")"
   record "$1/sys_ms" "$(sys_ms "$work/floor.time")"
   record "$1/rss_mb" "$(rss_mb "$work/floor.time")"
+}
+
+# touch_state KEY BYTES: one run of the touch program, writing BYTES of state into
+# fresh memory and copying it once into more (what any provider must add).
+touch_state() {
+  local line
+  line=$("$work/touch" -bytes "$2")
+  record "$1/bytes" "$(jq -r .bytes <<<"$line")"
+  record "$1/cpu_ms" "$(jq -r '.cpu_ns / 1e6 | floor' <<<"$line")"
+  record "$1/sys_ms" "$(jq -r '.sys_ns / 1e6 | floor' <<<"$line")"
 }
 
 # client KEY BENCHMARK: the client listing, BENCH_RUNS times in one process.
@@ -195,6 +206,18 @@ for lat in "${latencies[@]}"; do
   done
 done
 
+# --- touch ------------------------------------------------------------------
+# The ideal provider's memory: the state (msgpack, 0.9 times the JSON the floor
+# read, as BenchmarkReadDataSource's state-bytes metric measures) written once
+# and copied once, each into fresh memory. Latency plays no part, so once per
+# size, with the JSON bytes of the first latency's floor (the same at both).
+section touch
+log "touch: the state written and copied into fresh memory"
+for key in "${sizes[@]}" users; do
+  json=$(awk -F'\t' -v k="${latencies[0]}/$key/floor4/bytes" '$1 == k { print $2; exit }' "$results")
+  for _ in $(seq "$runs"); do touch_state "touch/$key" "$(awk -v j="$json" 'BEGIN { printf "%d\n", j * 0.9 }')"; done
+done
+
 # --- fan-out ----------------------------------------------------------------
 # requests_per_second is per provider process; the CLI's parallelism is 10.
 # Without a limit the fan-out peaks at about 20 requests in a second on two
@@ -259,6 +282,8 @@ run_ms=$(($(now_ms) - run_t0))
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f\n", a / b }'; }
 mb() { awk -v a="$1" 'BEGIN { if (a == "-") print "-"; else printf "%.1f\n", a / 1e6 }'; }
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-") print "-"; else print a - b }'; }
+# plus A B...: the sum, "-" when any is missing.
+plus() { awk 'BEGIN { for (i = 1; i < ARGC; i++) { if (ARGV[i] == "-") { print "-"; exit } s += ARGV[i] } print s }' "$@"; }
 # m KEY: the median of the values recorded under KEY, or "-". All medians are
 # worked out in one pass: a pipeline per figure took a minute on a busy machine.
 declare -A medians=()
@@ -301,25 +326,26 @@ log "writing $out"
   echo
   echo "## The provider under terraform plan"
   echo
-  echo "dev_overrides points at a wrapper that runs the provider under \`/usr/bin/time\`: provider CPU and peak RSS are the provider processes' own (terraform starts it $(m "0s/five/providers_started") times per plan; CPU is their sum, RSS the largest). CLI CPU is terraform's whole process tree; CLI own = CLI − provider. The floor CPU here is the floor process's whole CPU time (4 concurrent), like the provider's. The fixed cost is the plan reading 5 accounts: the variable cost of a read is the provider's CPU (and the plan's wall time) minus that plan's, over the floor's CPU (wall time, 4 concurrent). RSS growth is over the 5-account read. In parentheses, the kernel (sys) part of the CPU time: mostly page faults, the first touch of fresh memory, which costs much on this virtual machine; the floor keeps nothing and reuses the same few MB, while the provider must hold the whole state and gRPC's copy of it."
+  echo "dev_overrides points at a wrapper that runs the provider under \`/usr/bin/time\`: provider CPU and peak RSS are the provider processes' own (terraform starts it $(m "0s/five/providers_started") times per plan; CPU is their sum, RSS the largest). CLI CPU is terraform's whole process tree; CLI own = CLI − provider. The floor CPU here is the floor process's whole CPU time (4 concurrent), like the provider's. The fixed cost is the plan reading 5 accounts: the variable cost of a read is the provider's CPU (and the plan's wall time) minus that plan's, over the floor's CPU (wall time, 4 concurrent). RSS growth is over the 5-account read. In parentheses, the kernel (sys) part of the CPU time: mostly page faults, the first touch of fresh memory, which costs much on this virtual machine; the floor keeps nothing and reuses the same few MB, while the provider must hold the whole state and gRPC's copy of it. The ideal provider is the least a provider served through terraform-plugin-go could cost on this machine: the floor's work, plus being started $(m "0s/five/providers_started") times (the 5-account read's provider CPU, same latency), plus writing the state once and gRPC copying it once, each into fresh memory (bench/touch, run here; the state is taken as 0.9 times the JSON, the ratio of msgpack to JSON that BenchmarkReadDataSource measures). Ideal / floor is what the machine and the protocol cost; the gap between the provider and the ideal is ours."
   echo
-  echo "| latency | read | plan wall ms | CLI CPU ms | CLI own CPU ms | provider CPU ms (of it sys) | floor CPU ms (of it sys) | **provider / floor CPU** | **(provider − 5-account read) / floor CPU** | (plan wall − 5-account plan) / floor wall | provider peak RSS MB | RSS growth MB | JSON MB | **growth / JSON** |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| latency | read | plan wall ms | CLI CPU ms | CLI own CPU ms | provider CPU ms (of it sys) | floor CPU ms (of it sys) | **provider / floor CPU** | ideal provider CPU ms (of it sys) | **ideal / floor CPU** | **(provider − 5-account read) / floor CPU** | (plan wall − 5-account plan) / floor wall | provider peak RSS MB | RSS growth MB | JSON MB | **growth / JSON** |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   for lat in "${latencies[@]}"; do
-    five_rss=$(m "$lat/five/provider_rss_mb") five_cpu=$(m "$lat/five/provider_cpu_ms") five_wall=$(m "$lat/five/wall_ms")
-    row() { # label key floor-key
-      local cpu rss wall floor floor_wall growth json
+    five_rss=$(m "$lat/five/provider_rss_mb") five_cpu=$(m "$lat/five/provider_cpu_ms") five_sys=$(m "$lat/five/provider_sys_ms") five_wall=$(m "$lat/five/wall_ms")
+    row() { # label key floor-key touch-key
+      local cpu rss wall floor floor_wall growth json floor_sys ideal=- ideal_sys=-
       cpu=$(m "$2/provider_cpu_ms") rss=$(m "$2/provider_rss_mb") wall=$(m "$2/wall_ms")
       floor=- floor_wall=- growth=- json=- floor_sys=-
       if [ -n "$3" ]; then
         floor=$(m "$3/cpu_ms") floor_wall=$(m "$3/wall_ms") json=$(m "$3/bytes") growth=$(minus "$rss" "$five_rss") floor_sys=$(m "$3/sys_ms")
+        ideal=$(plus "$floor" "$five_cpu" "$(m "$4/cpu_ms")") ideal_sys=$(plus "$floor_sys" "$five_sys" "$(m "$4/sys_ms")")
       fi
-      echo "| $lat | $1 | $wall | $(m "$2/total_cpu_ms") | $(minus "$(m "$2/total_cpu_ms")" "$cpu") | $cpu ($(m "$2/provider_sys_ms")) | $floor ($floor_sys) | **$(ratio "$cpu" "$floor")** | **$(ratio "$(minus "$cpu" "$five_cpu")" "$floor")** | $(ratio "$(minus "$wall" "$five_wall")" "$floor_wall") | $rss | $growth | $(mb "$json") | **$(ratio "$growth" "$(awk -v j="$json" 'BEGIN { if (j == "-") print "-"; else print j / 1048576 }')")** |"
+      echo "| $lat | $1 | $wall | $(m "$2/total_cpu_ms") | $(minus "$(m "$2/total_cpu_ms")" "$cpu") | $cpu ($(m "$2/provider_sys_ms")) | $floor ($floor_sys) | **$(ratio "$cpu" "$floor")** | $ideal ($ideal_sys) | **$(ratio "$ideal" "$floor")** | **$(ratio "$(minus "$cpu" "$five_cpu")" "$floor")** | $(ratio "$(minus "$wall" "$five_wall")" "$floor_wall") | $rss | $growth | $(mb "$json") | **$(ratio "$growth" "$(awk -v j="$json" 'BEGIN { if (j == "-") print "-"; else print j / 1048576 }')")** |"
     }
-    row "empty configuration (Terraform alone)" "$lat/empty" ""
-    row "cerby_accounts, 5 accounts (fixed cost)" "$lat/five" ""
-    for n in "${sizes[@]}"; do row "cerby_accounts, $n accounts" "$lat/$n/accounts" "$lat/$n/floor4"; done
-    row "cerby_users, $members members" "$lat/users" "$lat/users/floor4"
+    row "empty configuration (Terraform alone)" "$lat/empty" "" ""
+    row "cerby_accounts, 5 accounts (fixed cost)" "$lat/five" "" ""
+    for n in "${sizes[@]}"; do row "cerby_accounts, $n accounts" "$lat/$n/accounts" "$lat/$n/floor4" "touch/$n"; done
+    row "cerby_users, $members members" "$lat/users" "$lat/users/floor4" "touch/users"
   done
   echo
   echo "## Fan-out: cerby_user_accounts for each of 1000 members"
