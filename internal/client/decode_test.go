@@ -157,14 +157,14 @@ func TestAccountVariantFields(t *testing.T) {
 		if err := json.Unmarshal([]byte(body), &a); err != nil {
 			t.Fatal(err)
 		}
-		if a.Permissions != nil || a.Meta != nil || a.Domains != nil || a.CreatedBy != nil {
-			t.Errorf("%s: raw fields should be nil, got permissions=%q meta=%q domains=%q createdBy=%v",
+		if a.Permissions != "" || a.Meta != "" || a.Domains != "" || a.CreatedBy != nil {
+			t.Errorf("%s: raw fields should be empty, got permissions=%q meta=%q domains=%q createdBy=%v",
 				name, a.Permissions, a.Meta, a.Domains, a.CreatedBy)
 		}
 	}
 
 	var cb CreatedBy
-	if err := cb.UnmarshalJSON([]byte("null")); err != nil || cb.Raw != nil || cb.ID != nil {
+	if err := cb.UnmarshalJSON([]byte("null")); err != nil || cb.Raw != "" || cb.ID != nil {
 		t.Errorf("createdBy null: %+v %v", cb, err)
 	}
 	if err := cb.UnmarshalJSON([]byte("[1]")); err == nil {
@@ -183,7 +183,7 @@ func TestMemberDecoding(t *testing.T) {
 		t.Fatalf("total %v, %d items", deref(total), len(items))
 	}
 	m1, m2 := items[0], items[1]
-	if *m1.FirstName != "Ann" || *m1.Role != "workspace_some_new_role" || *m1.IsGuest || m1.LastActivity != nil || m1.Meta != nil {
+	if *m1.FirstName != "Ann" || *m1.Role != "workspace_some_new_role" || *m1.IsGuest || m1.LastActivity != nil || m1.Meta != "" {
 		t.Errorf("m1 = %+v", m1)
 	}
 	if string(m2.Meta) != `{"a":1}` || *m2.CreatedAt != "2024-02-03T13:20:39.177000" || m2.FirstName != nil {

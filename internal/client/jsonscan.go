@@ -325,7 +325,6 @@ func hex4(s string) rune {
 type slabs struct {
 	strings  []string
 	bools    []bool
-	raw      []byte
 	policies []WorkspacePolicyResult
 	creators []CreatedBy
 }
@@ -362,10 +361,6 @@ func (s *slabs) copyStrings(v []string) []string {
 		return []string{} // empty, not nil, as encoding/json decodes []
 	}
 	return append(take(&s.strings, len(v), 512)[:0], v...)
-}
-
-func (s *slabs) copyRaw(v string) []byte {
-	return append(take(&s.raw, len(v), 8<<10)[:0], v...)
 }
 
 func (s *slabs) newPolicy() *WorkspacePolicyResult { return &take(&s.policies, 1, 128)[0] }

@@ -67,13 +67,13 @@ type WorkspacePolicyResult struct {
 type CreatedBy struct {
 	ID    *string
 	Email *string
-	Raw   json.RawMessage
+	Raw   RawJSON
 }
 
 // UnmarshalJSON accepts a string id, an object with id/email, or null.
 func (c *CreatedBy) UnmarshalJSON(data []byte) error {
 	trimmed := bytes.TrimSpace(data)
-	*c = CreatedBy{Raw: append(json.RawMessage(nil), trimmed...)}
+	*c = CreatedBy{Raw: RawJSON(trimmed)}
 	switch {
 	case len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")):
 		*c = CreatedBy{}
@@ -117,17 +117,19 @@ type Member struct {
 
 func (m Member) itemID() string { return m.ID }
 
-// RawJSON is a value kept exactly as the API sent it, nil when absent or
-// null (a json.RawMessage would keep a null as the literal "null"). It decodes
-// without a method on Account or Member, which would make encoding/json scan
-// every item twice.
-type RawJSON []byte
+// RawJSON is a value's JSON text exactly as the API sent it, "" when absent
+// or null (JSON text is never empty; a json.RawMessage would keep a null as
+// the literal "null"). It is a string so that the page decoder can keep a
+// slice of the page rather than a copy, and the provider can use it as it
+// is. It decodes without a method on Account or Member, which would make
+// encoding/json scan every item twice.
+type RawJSON string
 
 func (r *RawJSON) UnmarshalJSON(data []byte) error {
 	if bytes.Equal(data, []byte("null")) {
-		*r = nil
+		*r = ""
 		return nil
 	}
-	*r = append((*r)[:0], data...)
+	*r = RawJSON(data)
 	return nil
 }

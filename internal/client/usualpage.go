@@ -294,14 +294,14 @@ func (d *pageDecoder) readBoolPtr(field **bool) bool {
 	return true
 }
 
-// readRawJSON keeps any value's exact text, or null as nil.
+// readRawJSON keeps any value's exact text, or null as "".
 func (d *pageDecoder) readRawJSON(field *RawJSON) bool {
 	if d.literal("null") {
-		*field = nil
+		*field = ""
 		return true
 	}
 	raw, ok := d.readRaw()
-	*field = d.copyRaw(raw)
+	*field = RawJSON(raw)
 	return ok
 }
 
@@ -350,7 +350,7 @@ func (d *pageDecoder) readCreatedBy(field **CreatedBy) bool {
 	case !d.readObject(func(key string) bool { return d.creatorKey(c, key) }):
 		return false
 	}
-	c.Raw = d.copyRaw(d.text[start:d.pos])
+	c.Raw = RawJSON(d.text[start:d.pos])
 	*field = c
 	return true
 }

@@ -126,9 +126,9 @@ func accountModelFrom(a *client.Account) accountModel {
 }
 
 // rawJSONValue keeps the JSON exactly as the API sent it; the client leaves
-// raw fields nil when they were absent or null.
-func rawJSONValue(raw []byte) types.String {
-	if raw == nil {
+// raw fields empty when they were absent or null.
+func rawJSONValue(raw client.RawJSON) types.String {
+	if raw == "" {
 		return types.StringNull()
 	}
 	return types.StringValue(string(raw))
