@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"log"
+	"os"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
@@ -21,6 +22,12 @@ func main() {
 	var opts []tf6server.ServeOpt
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
+	} else {
+		// Under the debugger the logs go to the developer's terminal; under
+		// the CLI, only when it keeps them.
+		for _, logger := range loggersToSilence(os.LookupEnv) {
+			_ = os.Setenv(logger, "OFF")
+		}
 	}
 	server, err := provider.NewServer(version)()
 	if err == nil {
