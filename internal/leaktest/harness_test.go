@@ -145,6 +145,7 @@ func (s *session) mustFail(phrases []string, args ...string) {
 func (s *session) readAll() {
 	s.t.Helper()
 	s.mustSucceed("plan", "-input=false", "-no-color", "-out=tfplan")
+	s.requireProviderLogs()
 	s.mustSucceed("show", "-json", "tfplan")
 	s.savedPlan = s.last + " stdout"
 	s.mustSucceed("apply", "-input=false", "-no-color", "-auto-approve")
@@ -157,6 +158,20 @@ func (s *session) readAll() {
 		s.t.Errorf("the state holds no cerby_accounts read:\n%s", state)
 	}
 	s.produced["state file"] = string(state)
+}
+
+// requireProviderLogs fails unless the last run's log holds the provider's
+// own lines at every level the provider writes (its client's request lines at
+// DEBUG, the SDK's at TRACE): a log without them would make the leak checks
+// pass for want of anything to read.
+func (s *session) requireProviderLogs() {
+	s.t.Helper()
+	log := s.produced[s.last+" TF_LOG=TRACE log"]
+	for _, line := range []string{"GET /v1/accounts", "Served request"} {
+		if !strings.Contains(log, line) {
+			s.t.Errorf("%s: the TF_LOG=TRACE log of %s lacks the provider's %q lines", s.w.CLI.Name, s.last, line)
+		}
+	}
 }
 
 func (s *session) requireNoSecret() {
