@@ -185,18 +185,26 @@ func encodeAnyValue(typ tftypes.Type) encodeFunc {
 	}
 }
 
-func compilePointer(typ tftypes.Type, t reflect.Type) (encodeFunc, error) {
-	elem, err := compileEncoder(typ, t.Elem())
-	if err != nil {
-		return nil, err
-	}
+// nullWhenNil writes a nil pointer or slice as null, anything else by
+// encode, as State.Set does.
+func nullWhenNil(encode encodeFunc) encodeFunc {
 	return func(e *stateEncoder, v reflect.Value) error {
 		if v.IsNil() {
 			e.buf = appendMsgpackNil(e.buf)
 			return nil
 		}
+		return encode(e, v)
+	}
+}
+
+func compilePointer(typ tftypes.Type, t reflect.Type) (encodeFunc, error) {
+	elem, err := compileEncoder(typ, t.Elem())
+	if err != nil {
+		return nil, err
+	}
+	return nullWhenNil(func(e *stateEncoder, v reflect.Value) error {
 		return elem(e, v.Elem())
-	}, nil
+	}), nil
 }
 
 func compileSlice(typ tftypes.Type, t reflect.Type) (encodeFunc, error) {
@@ -208,11 +216,7 @@ func compileSlice(typ tftypes.Type, t reflect.Type) (encodeFunc, error) {
 	if err != nil {
 		return nil, err
 	}
-	return func(e *stateEncoder, v reflect.Value) error {
-		if v.IsNil() {
-			e.buf = appendMsgpackNil(e.buf)
-			return nil
-		}
+	return nullWhenNil(func(e *stateEncoder, v reflect.Value) error {
 		n := v.Len()
 		e.buf = appendMsgpackArrayLen(e.buf, n)
 		start := len(e.buf)
@@ -225,7 +229,7 @@ func compileSlice(typ tftypes.Type, t reflect.Type) (encodeFunc, error) {
 			}
 		}
 		return nil
-	}, nil
+	}), nil
 }
 
 // sampleElements is how many elements of a long list are written before the
