@@ -67,25 +67,23 @@ func TestServerReadsWhatTheFrameworkReads(t *testing.T) {
 	}
 }
 
-func TestServerLeavesOtherTypeNamesToTheFramework(t *testing.T) {
-	server, err := provider.NewServer("test")()
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp := readDataSource(t, server, &tfprotov6.ReadDataSourceRequest{TypeName: "cerby_nothing"})
-	if !slices.ContainsFunc(resp.Diagnostics, isError) {
-		t.Errorf("reading an unknown data source should fail as the framework fails it, got %v", resp.Diagnostics)
-	}
-}
-
-func TestServerReportsAMissingConfiguration(t *testing.T) {
-	server, err := provider.NewServer("test")()
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp := readDataSource(t, server, &tfprotov6.ReadDataSourceRequest{TypeName: "cerby_users"})
-	if !slices.ContainsFunc(resp.Diagnostics, isError) {
-		t.Errorf("a read without configuration should fail, got %v", resp.Diagnostics)
+// An unknown type name is left to the framework, which fails it; a read
+// without configuration fails too, rather than dereference nil.
+func TestServerFailsReadsItCannotServe(t *testing.T) {
+	for name, typeName := range map[string]string{
+		"an unknown data source, as the framework fails it": "cerby_nothing",
+		"a read without configuration":                      "cerby_users",
+	} {
+		t.Run(name, func(t *testing.T) {
+			server, err := provider.NewServer("test")()
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp := readDataSource(t, server, &tfprotov6.ReadDataSourceRequest{TypeName: typeName})
+			if !slices.ContainsFunc(resp.Diagnostics, isError) {
+				t.Errorf("reading %s should fail, got %v", name, resp.Diagnostics)
+			}
+		})
 	}
 }
 
