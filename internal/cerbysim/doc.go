@@ -1,7 +1,7 @@
-// Package cerbysim serves a local imitation of the Cerby Read API
-// (/work/shared/cerby-read-api.md) for demos, examples, benchmarks and fault
-// tests. It is written against the contract alone, not against our client,
-// so that it can catch the client's mistakes.
+// Package cerbysim serves a local imitation of the Cerby Read API, as
+// contract/read-api.md at the repository root describes it, for demos,
+// examples, benchmarks and fault tests. It is written against the contract
+// alone, not against our client, so that it can catch the client's mistakes.
 //
 // # Workspace file
 //

@@ -1,3 +1,5 @@
+// Package client is the provider's HTTP client for the Cerby Read API; what
+// it sends and accepts is contract/read-api.md at the repository root.
 package client
 
 import (
