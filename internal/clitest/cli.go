@@ -12,8 +12,12 @@ import (
 	"testing"
 )
 
-// CLI is one pinned command-line binary.
-type CLI struct{ Name, Path string } // Name "terraform" or "tofu"
+// CLI is one pinned command-line binary of scripts/clis.txt.
+type CLI struct {
+	Name string // the id in scripts/clis.txt, e.g. "terraform-1.16.2"
+	Kind string // "terraform" or "tofu"
+	Path string
+}
 
 // RequireAcc skips the test unless TF_ACC is set (the unit run), like
 // terraform-plugin-testing does; with TF_ACC set nothing here ever skips.
@@ -24,46 +28,76 @@ func RequireAcc(t testing.TB) {
 	}
 }
 
-// toolsBin is where scripts/install-clis.sh puts the pinned CLIs.
-func toolsBin() string {
-	dir := os.Getenv("CERBY_TOOLS_DIR")
-	if dir == "" {
-		home, _ := os.UserHomeDir()
-		dir = filepath.Join(home, ".cache", "terraform-provider-cerby")
+// ToolsDir is where scripts/install-clis.sh and scripts/install-tools.sh put
+// what they build.
+func ToolsDir() string {
+	if dir := os.Getenv("CERBY_TOOLS_DIR"); dir != "" {
+		return dir
 	}
-	return filepath.Join(dir, "bin")
+	home, _ := os.UserHomeDir()
+	return filepath.Join(home, ".cache", "terraform-provider-cerby")
 }
 
-// Pinned returns the pinned CLI name from the tools folder and fails the test
-// (never skips) when it is missing.
-func Pinned(t testing.TB, name string) CLI {
+// Pinned returns the pinned CLI id (as in scripts/clis.txt) from the tools
+// folder, where scripts/clis.sh --path puts it, and fails the test (never
+// skips) when it is missing.
+func Pinned(t testing.TB, id string) CLI {
 	t.Helper()
-	path := filepath.Join(toolsBin(), name)
+	kind, _, _ := strings.Cut(id, "-")
+	if kind != "terraform" && kind != "tofu" {
+		t.Fatalf("CLI id %q: want terraform-<version> or tofu-<version>, as in scripts/clis.txt", id)
+	}
+	path := filepath.Join(ToolsDir(), "clis", id, kind)
 	info, err := os.Stat(path)
 	if err != nil || info.IsDir() || info.Mode().Perm()&0o111 == 0 {
-		t.Fatalf("pinned CLI %s is missing at %s: build it with scripts/install-clis.sh %s", name, path, name)
+		t.Fatalf("pinned CLI %s is missing at %s: build it with scripts/install-clis.sh %s", id, path, id)
 	}
-	return CLI{Name: name, Path: path}
+	return CLI{Name: id, Kind: kind, Path: path}
 }
 
-// CLIs returns the CLIs named by CERBY_TEST_CLIS (csv, default
-// "terraform,tofu"), each via Pinned.
+// CLIs returns the CLIs named by CERBY_TEST_CLIS (comma-separated ids), by
+// default every CLI of scripts/clis.txt, each via Pinned.
 func CLIs(t testing.TB) []CLI {
 	t.Helper()
-	names := os.Getenv("CERBY_TEST_CLIS")
-	if names == "" {
-		names = "terraform,tofu"
+	ids, err := testCLIIDs()
+	if err != nil {
+		t.Fatal(err)
 	}
-	var clis []CLI
-	for name := range strings.SplitSeq(names, ",") {
-		if name = strings.TrimSpace(name); name != "" {
-			clis = append(clis, Pinned(t, name))
-		}
-	}
-	if len(clis) == 0 {
-		t.Fatalf("CERBY_TEST_CLIS=%q names no CLI", names)
+	clis := make([]CLI, 0, len(ids))
+	for _, id := range ids {
+		clis = append(clis, Pinned(t, id))
 	}
 	return clis
+}
+
+func testCLIIDs() ([]string, error) {
+	if names := os.Getenv("CERBY_TEST_CLIS"); names != "" {
+		ids := strings.FieldsFunc(names, func(r rune) bool { return r == ',' || r == ' ' })
+		if len(ids) == 0 {
+			return nil, fmt.Errorf("CERBY_TEST_CLIS=%q names no CLI", names)
+		}
+		return ids, nil
+	}
+	root, err := moduleRoot()
+	if err != nil {
+		return nil, err
+	}
+	table, err := os.ReadFile(filepath.Join(root, "scripts", "clis.txt"))
+	if err != nil {
+		return nil, err
+	}
+	return parseCLITable(string(table)), nil
+}
+
+// parseCLITable reads scripts/clis.txt: one id a line, # comments.
+func parseCLITable(table string) []string {
+	var ids []string
+	for line := range strings.Lines(table) {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			ids = append(ids, line)
+		}
+	}
+	return ids
 }
 
 var provider struct {

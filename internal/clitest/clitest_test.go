@@ -4,6 +4,9 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -118,5 +121,29 @@ func requireKillOnDeadline(t *testing.T, w *Workdir) {
 	case <-pluginGone:
 	case <-time.After(time.Minute):
 		t.Fatal("the provider plugin still holds its request a minute after the CLI was killed")
+	}
+}
+
+func TestCLITableNamesKindAndVersion(t *testing.T) {
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	table, err := os.ReadFile(filepath.Join(root, "scripts", "clis.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := parseCLITable(string(table))
+	if len(ids) < 3 {
+		t.Fatalf("scripts/clis.txt lists %q; want terraform 1.5, a current terraform and tofu", ids)
+	}
+	valid := regexp.MustCompile(`^(terraform|tofu)-[0-9]+\.[0-9]+\.[0-9]+$`)
+	for _, id := range ids {
+		if !valid.MatchString(id) {
+			t.Errorf("scripts/clis.txt: %q is not <terraform|tofu>-<major.minor.patch>", id)
+		}
+	}
+	if got := parseCLITable("# c\n\n  terraform-1.5.7  \n# tofu-1.0.0\ntofu-1.12.6"); !slices.Equal(got, []string{"terraform-1.5.7", "tofu-1.12.6"}) {
+		t.Errorf("parseCLITable = %q", got)
 	}
 }

@@ -173,7 +173,7 @@ func cliLabel(t *testing.T, cli clitest.CLI) string {
 	ctx, cancel := context.WithTimeout(context.Background(), ceiling)
 	defer cancel()
 	r := w.Run(ctx, "version")
-	l := cli.Name
+	l := cli.Kind
 	if fields := strings.Fields(r.Stdout); len(fields) >= 2 {
 		l += " " + strings.TrimPrefix(fields[1], "v")
 	}
