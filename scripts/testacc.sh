@@ -1,26 +1,28 @@
 #!/usr/bin/env bash
 # Runs the acceptance tests (TestAcc*) against one pinned CLI built by
-# scripts/install-clis.sh. Usage: scripts/testacc.sh <terraform|tofu> [packages...]
-# (default ./internal/provider/; clitest-based packages pick the CLI from
-# CERBY_TEST_CLIS, set here to the one CLI).
-# VERBOSE=1 shows every test's output; otherwise only failures and a summary.
+# scripts/install-clis.sh.
+#   scripts/testacc.sh <cli> [packages...]
+# <cli> is an id of scripts/clis.txt (e.g. terraform-1.16.2) or a kind
+# (terraform, tofu) for the newest of it; packages default to
+# ./internal/provider/. terraform-plugin-testing gets the CLI through
+# TF_ACC_TERRAFORM_PATH, clitest-based packages through CERBY_TEST_CLIS.
+# TESTFLAGS adds go test flags (a later -run wins over the default).
+# VERBOSE=1 shows every test's output; otherwise only failures, the package
+# results and a summary line naming the CLI. The run fails on a failure, on
+# no test run, and on any skip but a tfversion version gate
+# (scripts/testsummary).
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
-cli="${1:-}"
-shift || true
+[ $# -ge 1 ] || { echo "usage: $0 <cli id or kind> [packages...]" >&2; exit 2; }
+id="$(bash scripts/clis.sh "$1")"
+shift
 packages=("${@:-./internal/provider/}")
-case "$cli" in
-  terraform | tofu) ;;
-  *) echo "usage: $0 <terraform|tofu> [packages...]" >&2; exit 2 ;;
-esac
-
-bin="${CERBY_TOOLS_DIR:-$HOME/.cache/terraform-provider-cerby}/bin/$cli"
+bin="$(bash scripts/clis.sh --path "$id")"
 if [ ! -x "$bin" ]; then
-  echo "error: $bin is missing; build it with scripts/install-clis.sh $cli (or make test)" >&2
+  echo "error: $bin is missing; build it with scripts/install-clis.sh $id (or make test)" >&2
   exit 1
 fi
-
-cd "$(dirname "$0")/.."
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -30,41 +32,21 @@ trap 'rm -rf "$work"' EXIT
 
 # The developer's Cerby settings must not leak into the tests' provider.
 unset CERBY_API_KEY CERBY_BEARER_TOKEN CERBY_WORKSPACE CERBY_ENDPOINT
-export TF_ACC=1 CERBY_TEST_CLIS="$cli" TF_ACC_TERRAFORM_PATH="$bin" TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1
+export TF_ACC=1 CERBY_TEST_CLIS="$id" TF_ACC_TERRAFORM_PATH="$bin" TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1
 # OpenTofu rejects the legacy "-" namespace the test configurations would
 # otherwise get, and expands unqualified providers to its own registry.
 export TF_ACC_PROVIDER_NAMESPACE=hashicorp
-if [ "$cli" = tofu ]; then
+if [ "${id%%-*}" = tofu ]; then
   export TF_ACC_PROVIDER_HOST=registry.opentofu.org
 else
   unset TF_ACC_PROVIDER_HOST
 fi
 
-echo "acceptance tests with $("$bin" version | head -n 1)"
-log="$work/test.log"
-show_all() { cat; }
-# Without VERBOSE, hide the per-test progress lines -v adds: what is left is
-# what a plain `go test` prints (failures and the package result).
-show_failures() { grep --line-buffered -vE '^\s*(=== (RUN|PAUSE|CONT|NAME)|--- (PASS|SKIP))' || true; }
-filter=show_failures
-[ "${VERBOSE:-0}" = 1 ] && filter=show_all
+echo "acceptance tests of ${packages[*]} with $("$bin" version | head -n 1)"
+go build -o "$work/testsummary" ./scripts/testsummary
+verbose=()
+[ "${VERBOSE:-0}" = 1 ] && verbose=(-v)
 
-set +e
-go test -count=1 -timeout 30m -v -run '^TestAcc' "${packages[@]}" 2>&1 | tee "$log" | "$filter"
-status=${PIPESTATUS[0]}
-set -e
-
-count() { grep -cE "^\s*--- $1:" "$log" || true; }
-passed="$(count PASS)" failed="$(count FAIL)" skipped="$(count SKIP)"
-echo "$cli: $((passed + failed + skipped)) tests run (subtests included): $passed passed, $failed failed, $skipped skipped in ${SECONDS}s"
-
-if [ "$skipped" -gt 0 ]; then
-  echo "error: acceptance tests must not skip under TF_ACC" >&2
-  grep -E '^\s*--- SKIP:' "$log" >&2
-  exit 1
-fi
-if [ "$((passed + failed))" -eq 0 ] && [ "$status" -eq 0 ]; then
-  echo "error: no acceptance test ran" >&2
-  exit 1
-fi
-exit "$status"
+# shellcheck disable=SC2086 # TESTFLAGS is a list of flags
+go test -json -count=1 -timeout 30m -run '^TestAcc' ${TESTFLAGS:-} "${packages[@]}" 2>&1 |
+  "$work/testsummary" -label "$id" "${verbose[@]}"
