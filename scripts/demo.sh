@@ -1,20 +1,16 @@
 #!/usr/bin/env bash
 # make demo: runs examples/demo against a local Cerby Read API simulator and
 # prints its report. Needs nothing but Go: the pinned CLI is built if missing
-# (DEMO_CLI=terraform, the default, or tofu), the provider is built and used
-# through dev_overrides (no init, so no registry is needed), and the simulator
-# is stopped on exit, whatever happens.
+# (DEMO_CLI: terraform, the default, for the newest terraform of
+# scripts/clis.txt; tofu; or an exact id such as terraform-1.5.7), the
+# provider is built and used through dev_overrides (no init, so no registry is
+# needed), and the simulator is stopped on exit, whatever happens.
 set -euo pipefail
-
-cli="${DEMO_CLI:-terraform}"
-case "$cli" in
-  terraform | tofu) ;;
-  *) echo "DEMO_CLI must be terraform or tofu, not '$cli'" >&2; exit 2 ;;
-esac
 cd "$(dirname "$0")/.."
 
+cli="$(bash scripts/clis.sh "${DEMO_CLI:-terraform}")" || { echo "DEMO_CLI: see above" >&2; exit 2; }
 bash scripts/install-clis.sh "$cli"
-bin="${CERBY_TOOLS_DIR:-$HOME/.cache/terraform-provider-cerby}/bin/$cli"
+bin="$(bash scripts/clis.sh --path "$cli")"
 SECONDS=0
 
 work="$(mktemp -d)"

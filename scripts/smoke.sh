@@ -17,8 +17,8 @@ MSG
 fi
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bin="${CERBY_TOOLS_DIR:-$HOME/.cache/terraform-provider-cerby}/bin"
 bash "$repo/scripts/install-clis.sh" terraform
+terraform="$(bash "$repo/scripts/clis.sh" --path terraform)"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -48,4 +48,4 @@ color=()
 
 cd "$work/config"
 TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 \
-  "$bin/terraform" plan -input=false -lock=false "${color[@]}" -var "read_users=$read_users"
+  "$terraform" plan -input=false -lock=false "${color[@]}" -var "read_users=$read_users"
