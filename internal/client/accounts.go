@@ -105,7 +105,8 @@ func (c *Client) GetAccount(ctx context.Context, id string) (*Account, error) {
 }
 
 // ListUserAccounts reads GET /v1/users/{id}/accounts (not paginated); a 404
-// matches ErrNotFound.
+// matches ErrNotFound. Order: as received, deduplicated by id like the paged
+// listings.
 func (c *Client) ListUserAccounts(ctx context.Context, userID string) ([]Account, error) {
 	seg, err := pathSegment("user id", userID)
 	if err != nil {
@@ -117,5 +118,13 @@ func (c *Client) ListUserAccounts(ctx context.Context, userID string) ([]Account
 		return nil, err
 	}
 	accounts, _, err := decodeList[Account]("GET "+path, body)
-	return accounts, err
+	if err != nil {
+		return nil, err
+	}
+	col := newCollector[Account](0)
+	col.expect(len(accounts))
+	for _, account := range accounts {
+		col.full(account)
+	}
+	return col.items, nil
 }

@@ -341,6 +341,34 @@ func TestListUserAccountsShapes(t *testing.T) {
 	}
 }
 
+// A member's accounts come in one answer, deduplicated by id like every
+// other listing (D20): a repeated id would repeat in cerby_user_accounts.ids.
+func TestListUserAccountsDeduplicates(t *testing.T) {
+	for name, tt := range map[string]struct {
+		body string
+		want []string
+	}{
+		"no duplicates":     {`[{"id":"a"},{"id":"b"}]`, []string{"a", "b"}},
+		"repeated id":       {`[{"id":"a"},{"id":"b"},{"id":"a"}]`, []string{"a", "b"}},
+		"first one wins":    {`{"accounts":[{"id":"b","name":"first"},{"id":"a"},{"id":"b","name":"second"}]}`, []string{"b", "a"}},
+		"only duplicates":   {`{"data":[{"id":"a"},{"id":"a"},{"id":"a"}]}`, []string{"a"}},
+		"empty stays empty": {`[]`, []string{}},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = w.Write([]byte(tt.body))
+		}))
+		c, _ := newTestClient(t, srv, nil)
+		got, err := c.ListUserAccounts(context.Background(), "u1")
+		srv.Close()
+		if err != nil || !reflect.DeepEqual(accountIDs(got), tt.want) {
+			t.Errorf("%s: got %v, %v; want %v", name, accountIDs(got), err, tt.want)
+		}
+		if name == "first one wins" && len(got) > 0 && (got[0].Name == nil || *got[0].Name != "first") {
+			t.Errorf("%s: the later duplicate replaced the first: %s", name, dump(got[0]))
+		}
+	}
+}
+
 func TestListRejectsAWrongShapeClearly(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
