@@ -11,7 +11,8 @@ import (
 const httpsHint = "use https://, e.g. https://api.cerby.com; plain http:// is only allowed for a loopback host (localhost, 127.0.0.1, ::1)"
 
 // NormalizeBaseURL checks a base URL and returns it as scheme://host[/prefix]
-// without a trailing "/" or "/v1": every endpoint path starts with /v1.
+// without a trailing "/" or "/v1" (in any case): every endpoint path starts
+// with /v1.
 func NormalizeBaseURL(raw string) (string, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
@@ -42,10 +43,16 @@ func NormalizeBaseURL(raw string) (string, error) {
 }
 
 // trimV1 drops every trailing "/" and "/v1", so that normalizing twice (the
-// provider, then the client) changes nothing.
+// provider, then the client) changes nothing. "/V1" is the version too: left
+// in, every request would go to /V1/v1/...; the rest of the path keeps its
+// case.
 func trimV1(path string) string {
+	const version = "/v1"
 	for {
-		trimmed := strings.TrimSuffix(strings.TrimRight(path, "/"), "/v1")
+		trimmed := strings.TrimRight(path, "/")
+		if n := len(trimmed) - len(version); n >= 0 && strings.EqualFold(trimmed[n:], version) {
+			trimmed = trimmed[:n]
+		}
 		if trimmed == path {
 			return path
 		}

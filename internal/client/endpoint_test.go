@@ -12,18 +12,24 @@ import (
 
 func TestNormalizeBaseURL(t *testing.T) {
 	valid := map[string]string{
-		"https://api.cerby.com":           "https://api.cerby.com",
-		"https://api.cerby.com/":          "https://api.cerby.com",
-		"https://api.cerby.com/v1":        "https://api.cerby.com",
-		"https://api.cerby.com/v1/":       "https://api.cerby.com",
-		" HTTPS://API.Cerby.com ":         "https://api.cerby.com", //nolint:gocritic // the spaces are the input under test
-		"https://proxy.example.com/cerby": "https://proxy.example.com/cerby",
-		"https://api.cerby.com:8443/v1":   "https://api.cerby.com:8443",
-		"http://localhost:8080":           "http://localhost:8080",
-		"http://127.0.0.1:9/v1/":          "http://127.0.0.1:9",
-		"http://127.1.2.3":                "http://127.1.2.3",
-		"http://[::1]:8080":               "http://[::1]:8080",
-		"https://api.cerby.com//v1/v1//":  "https://api.cerby.com", // found by FuzzNormalizeBaseURL: normalizing twice must not differ
+		"https://api.cerby.com":              "https://api.cerby.com",
+		"https://api.cerby.com/":             "https://api.cerby.com",
+		"https://api.cerby.com/v1":           "https://api.cerby.com",
+		"https://api.cerby.com/v1/":          "https://api.cerby.com",
+		" HTTPS://API.Cerby.com ":            "https://api.cerby.com", //nolint:gocritic // the spaces are the input under test
+		"https://proxy.example.com/cerby":    "https://proxy.example.com/cerby",
+		"https://api.cerby.com:8443/v1":      "https://api.cerby.com:8443",
+		"http://localhost:8080":              "http://localhost:8080",
+		"http://127.0.0.1:9/v1/":             "http://127.0.0.1:9",
+		"http://127.1.2.3":                   "http://127.1.2.3",
+		"http://[::1]:8080":                  "http://[::1]:8080",
+		"https://api.cerby.com//v1/v1//":     "https://api.cerby.com", // found by FuzzNormalizeBaseURL: normalizing twice must not differ
+		"https://api.cerby.com/V1":           "https://api.cerby.com", // the version in another case is still the version
+		"https://api.cerby.com/V1/":          "https://api.cerby.com",
+		"https://api.cerby.com/v1/V1//":      "https://api.cerby.com",
+		"https://proxy.example.com/Cerby/V1": "https://proxy.example.com/Cerby", // a prefix keeps its case
+		"https://proxy.example.com/V10":      "https://proxy.example.com/V10",
+		"https://proxy.example.com/XV1":      "https://proxy.example.com/XV1",
 	}
 	for raw, want := range valid {
 		got, err := NormalizeBaseURL(raw)
