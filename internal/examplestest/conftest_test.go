@@ -17,10 +17,6 @@ import (
 	"github.com/cerby-community/terraform-provider-cerby/internal/clitest"
 )
 
-// examples/conftest is an example folder like the others, so TestAccExamples
-// runs it on every CLI and TestEveryExampleIsRun finds it listed.
-func init() { examples = append(examples, example{"conftest", runConftestExample}) }
-
 // runConftestExample runs the pipeline of examples/conftest/README.md against
 // the workspaces of examples/policy: conftest passes the clean one and, on
 // the violating one, names every offender of each policy.

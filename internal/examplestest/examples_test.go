@@ -41,6 +41,7 @@ var examples = []example{
 	{"demo", runDemo},
 	{"policy", runPolicy},
 	{"inventory", runInventory},
+	{"conftest", runConftestExample},
 }
 
 func TestAccExamples(t *testing.T) {
