@@ -14,8 +14,38 @@ type identified interface {
 	itemID() string
 }
 
+// listEnvelope is an object page as encoding/json reads it, the list fields
+// in the order they are tried. Each field holds the text of the key that
+// matches its name exactly or, failing that, ignoring case ("Accounts" is
+// accounts, "RESOURCES" resources), as the usual-page decoder matches them;
+// of a repeated key the last.
+type listEnvelope struct {
+	TotalResults    json.RawMessage `json:"totalResults"`
+	Accounts        json.RawMessage `json:"accounts"`
+	Resources       json.RawMessage `json:"resources"`
+	ResourcesCapped json.RawMessage `json:"Resources"`
+	Data            json.RawMessage `json:"data"`
+	Items           json.RawMessage `json:"items"`
+}
+
 // listKeys are the envelopes a list may come in, besides a bare array.
-var listKeys = []string{"accounts", "resources", "Resources", "data", "items"}
+var listKeys = jsonTags[listEnvelope]()[1:]
+
+// list is the first list present that is not null: a null list is an empty
+// page only when no other list follows it, or the page would silently lose
+// the items sent under a later key.
+func (e *listEnvelope) list() (list json.RawMessage, found bool) {
+	for _, raw := range []json.RawMessage{e.Accounts, e.Resources, e.ResourcesCapped, e.Data, e.Items} {
+		switch {
+		case raw == nil:
+		case string(raw) != "null":
+			return raw, true
+		case list == nil:
+			list = raw
+		}
+	}
+	return list, list != nil
+}
 
 // singleKeys wrap one account when it does not come bare.
 var singleKeys = []string{"data", "account"}
@@ -66,15 +96,15 @@ func decodeAnyList[T identified](endpoint string, body []byte) (items []T, total
 	}
 	list := text
 	if text[0] == '{' {
-		var envelope map[string]json.RawMessage
+		var envelope listEnvelope
 		if err := json.Unmarshal(text, &envelope); err != nil {
 			return nil, nil, fmt.Errorf("%s: decoding the response: %w", endpoint, err)
 		}
-		key, found := firstKey(envelope, listKeys)
-		if !found {
+		var found bool
+		if list, found = envelope.list(); !found {
 			return nil, nil, fmt.Errorf("%s: the response is not a list: expected a JSON array or an object with one of the keys %s", endpoint, strings.Join(listKeys, ", "))
 		}
-		list, total = envelope[key], totalResults(envelope["totalResults"])
+		total = totalResults(envelope.TotalResults)
 	}
 	if err := json.Unmarshal(list, &items); err != nil {
 		return nil, nil, fmt.Errorf("%s: decoding the list of items: %w", endpoint, err)

@@ -43,6 +43,46 @@ func TestDecodeListEnvelopes(t *testing.T) {
 	}
 }
 
+// A page reads the same whichever decoder reads it: an item with a
+// non-ASCII key sends it down the fallback (decodeAnyList), which must find
+// the list and the total where the fast path does.
+func TestDecodeListEnvelopesOnTheFallback(t *testing.T) {
+	for name, tt := range map[string]struct {
+		envelope string // %s is the list
+		total    *int
+	}{
+		"accounts":                   {`{"accounts":%s,"totalResults":2}`, intPtr(2)},
+		"Accounts":                   {`{"Accounts":%s,"totalResults":2}`, intPtr(2)},
+		"ACCOUNTS":                   {`{"ACCOUNTS":%s}`, nil},
+		"Items":                      {`{"Items":%s}`, nil},
+		"RESOURCES":                  {`{"RESOURCES":%s,"TOTALRESULTS":"2"}`, intPtr(2)},
+		"TotalResults":               {`{"data":%s,"TotalResults":2}`, intPtr(2)},
+		"null accounts, then data":   {`{"accounts":null,"data":%s,"totalResults":2}`, intPtr(2)},
+		"null accounts, no total":    {`{"accounts":null,"items":%s}`, nil},
+		"data, then null resources":  {`{"data":%s,"resources":null}`, nil},
+		"null Resources, then items": {`{"Resources":null,"items":%s}`, nil},
+	} {
+		for _, key := range []string{"extra", "ſtatus"} { // the second is not usual
+			list := `[{"id":"a","` + key + `":"x"},{"id":"b"}]`
+			body := strings.Replace(tt.envelope, "%s", list, 1)
+			_, _, usual := decodeUsualList[Account](body)
+			if usual != (key == "extra") {
+				t.Fatalf("%s: usual %v with the key %q", name, usual, key)
+			}
+			items, total, err := decodeList[Account]("GET /v1/accounts", body)
+			if err != nil || !reflect.DeepEqual(accountIDs(items), []string{"a", "b"}) || !reflect.DeepEqual(total, tt.total) {
+				t.Errorf("%s (usual %v): ids %v, total %v, %v; want [a b], total %v", name, usual, accountIDs(items), deref(total), err, deref(tt.total))
+			}
+		}
+	}
+	for _, key := range listKeys { // each one reaches the fallback's list
+		items, _, err := decodeAnyList[Account]("GET /v1/accounts", []byte(`{"`+key+`":[{"id":"a"}]}`))
+		if err != nil || !reflect.DeepEqual(accountIDs(items), []string{"a"}) {
+			t.Errorf("%s: the fallback read %v, %v", key, accountIDs(items), err)
+		}
+	}
+}
+
 func TestDecodeListRejectsWrongShapes(t *testing.T) {
 	tests := map[string]struct{ body, want string }{
 		"html":            {"<!DOCTYPE html><html><title>Login</title></html>", "HTML page"},

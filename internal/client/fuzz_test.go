@@ -26,8 +26,8 @@ func FuzzDecodeMemberList(f *testing.F) {
 }
 
 // FuzzUsualPageMatchesEncodingJSON: on any body, the usual-page decoder
-// returns exactly what encoding/json returns, for accounts and members, or
-// leaves the page to decodeAnyList.
+// returns exactly what the fallback decodeAnyList (encoding/json) returns,
+// for accounts and members, or leaves the page to it.
 func FuzzUsualPageMatchesEncodingJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		matchesOracle[Account](t, body)

@@ -7,14 +7,15 @@ import (
 	"unicode/utf8"
 )
 
-// The usual page shapes, read by pageDecoder into exactly what encoding/json
-// makes of them with the struct tags (the tests and a fuzz target hold the
-// two equal on every page the decoder accepts).
+// The usual page shapes, read by pageDecoder into exactly what the fallback
+// decodeAnyList makes of them with encoding/json and the struct tags (the
+// tests and a fuzz target hold the two equal on every page the decoder
+// accepts), so a page reads the same whichever decoder reads it.
 
 // The json names of the decoded structs, case-folded, for keys that match no
 // field exactly.
 var (
-	envelopeTags = foldedTags(append(slices.Clone(listKeys), "totalResults"))
+	envelopeTags = foldedTags(jsonTags[listEnvelope]())
 	accountTags  = foldedTags(jsonTags[Account]())
 	memberTags   = foldedTags(jsonTags[Member]())
 	policyTags   = foldedTags(jsonTags[WorkspacePolicyResult]())
@@ -34,7 +35,9 @@ func readEnvelope[T identified](d *pageDecoder) (items []T, total *int, ok bool)
 	if !d.readObject(func(key string) bool { return e.field(d, key) }) {
 		return nil, nil, false
 	}
-	// The first list of listKeys present wins, even an empty one.
+	// The first list of listKeys present wins, even an empty one; a null one
+	// counts as absent, and a page of null lists is left to the fallback
+	// (listEnvelope.list).
 	for _, list := range e.lists {
 		if list != nil {
 			return list, totalResults([]byte(e.total)), true
