@@ -95,21 +95,31 @@ func decodeAnyList[T identified](endpoint string, body []byte) (items []T, total
 		return nil, nil, err
 	}
 	list := text
-	if text[0] == '{' {
+	switch text[0] {
+	case '[':
+	case '{':
 		var envelope listEnvelope
 		if err := json.Unmarshal(text, &envelope); err != nil {
 			return nil, nil, fmt.Errorf("%s: decoding the response: %w", endpoint, err)
 		}
 		var found bool
 		if list, found = envelope.list(); !found {
-			return nil, nil, fmt.Errorf("%s: the response is not a list: expected a JSON array or an object with one of the keys %s", endpoint, strings.Join(listKeys, ", "))
+			return nil, nil, notAList(endpoint)
 		}
 		total = totalResults(envelope.TotalResults)
+	default:
+		// Not a list: a bare null would read as an empty page, and end the
+		// listing with no error.
+		return nil, nil, fmt.Errorf("%w, got %q", notAList(endpoint), truncate(cleanText(string(text)), 40))
 	}
 	if err := json.Unmarshal(list, &items); err != nil {
 		return nil, nil, fmt.Errorf("%s: decoding the list of items: %w", endpoint, err)
 	}
 	return items, total, nil
+}
+
+func notAList(endpoint string) error {
+	return fmt.Errorf("%s: the response is not a list: expected a JSON array or an object with one of the keys %s", endpoint, strings.Join(listKeys, ", "))
 }
 
 // decodeAccount reads one account, bare or under a data/account key.

@@ -92,7 +92,10 @@ func TestDecodeListRejectsWrongShapes(t *testing.T) {
 		"object in data":  {`{"data":{"id":"a"}}`, "decoding the list"},
 		"item without id": {`{"accounts":[{"id":"a"},{"name":"no id"}]}`, "item 2 of the response has no id"},
 		"null id":         {`[{"id":null}]`, "has no id"},
-		"number":          {`42`, "decoding the list"},
+		"number":          {`42`, "not a list"},
+		"null":            {`null`, "not a list"},
+		"spaced null":     {"\uFEFF null\n", "not a list"},
+		"string":          {`"accounts"`, "not a list"},
 		"bad createdBy":   {`[{"id":"a","createdBy":17}]`, "createdBy"},
 	}
 	for name, tt := range tests {

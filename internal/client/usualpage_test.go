@@ -107,7 +107,7 @@ func TestUsualPageEnvelopes(t *testing.T) {
 		"other list is an object":     {`{"accounts":[],"data":{"id":"a"}}`, bails}, // accounts comes first
 		"item is a number":            {`[1]`, neither},
 		"item is a string":            {`["a"]`, neither},
-		"null":                        {`null`, bails},
+		"null":                        {`null`, neither},
 		"number":                      {`42`, neither},
 		"empty":                       {` `, neither},
 		"trailing garbage":            {`[{"id":"a"}] x`, neither},
