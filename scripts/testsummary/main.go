@@ -80,7 +80,7 @@ func summarize(in io.Reader, w io.Writer, verbose bool) (*summary, error) {
 		switch e.Action {
 		case "output":
 			if verbose {
-				io.WriteString(w, e.Output)
+				fmt.Fprint(w, e.Output)
 			}
 			b := outputs[key]
 			if b == nil {
@@ -94,7 +94,7 @@ func summarize(in io.Reader, w io.Writer, verbose bool) (*summary, error) {
 		case "fail":
 			s.failed++
 			if !verbose && outputs[key] != nil {
-				io.WriteString(w, outputs[key].String())
+				fmt.Fprint(w, outputs[key].String())
 			}
 			delete(outputs, key)
 		case "skip":
@@ -111,7 +111,7 @@ func (s *summary) packageEvent(w io.Writer, e event, verbose bool) {
 	switch e.Action {
 	case "output", "build-output":
 		if verbose || !strings.HasPrefix(e.Output, "=== ") {
-			io.WriteString(w, e.Output)
+			fmt.Fprint(w, e.Output)
 		}
 	case "fail", "build-fail":
 		s.packageFailed = true
