@@ -1,24 +1,62 @@
 #!/usr/bin/env bash
-# make bench: the floor, the client and the provider under the pinned
-# terraform, against cerbysim on loopback, written to bench/RESULTS.md.
+# make bench: the floor, the client and the provider under each CLI of
+# scripts/clis.txt (terraform and tofu), against cerbysim on loopback, written
+# to bench/RESULTS.md.
 #
 #   BENCH_QUICK=1   1k and 10k accounts only (development)
 #   BENCH_RUNS=n    runs per figure (default 3); the median is reported
+#   BENCH_CLIS=ids  the CLIs to plan with, space- or comma-separated ids of
+#                   scripts/clis.txt or a kind (terraform, tofu) for the
+#                   newest of it (default: all of them, in clis.txt's order)
+#   BENCH_SIZES=ns  the account counts (default 1000 10000 100000; development)
+#   BENCH_FANOUT=0  no fan-out (development)
 #   BENCH_OUT=file  where to write the table (default bench/RESULTS.md)
 #
+# What runs on which CLI: the floor, the client and touch do not depend on the
+# CLI and run once. Every plan runs on each CLI, the runs taking turns across
+# the CLIs so that a change in the machine's load falls on all of them, except
+# two that run on the first CLI only (terraform-1.5.7 by default, the base the
+# other CLIs are compared with): the 100k-account plans at 50 ms (a CLI's own
+# CPU is the same as at 0 s; 4 minutes a CLI) and the rate-limited fan-out
+# (a test of the provider's limiter, which the CLI only paces; 2 minutes).
+# The unlimited fan-out runs once on each CLI.
+#
 # CPU times are user+sys of the measured process (getrusage), so that they
-# hold on a busy machine better than wall times do. About 15 minutes of two
-# cores; the log says how long each section took.
+# hold on a busy machine better than wall times do. About 26 minutes of two
+# otherwise idle cores with the three CLIs: the listing plans take 3.5-6
+# minutes a CLI (terraform 1.16 is the fastest, tofu the slowest), the
+# unlimited fan-out 1-2 minutes a CLI, the plans run once 6 minutes, and what
+# does not depend on the CLI 3. BENCH_QUICK=1 takes about 10 minutes (4 with
+# BENCH_FANOUT=0), twice that on a machine busy with other work; the log says
+# how long each section took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runs=${BENCH_RUNS:-3}
 sizes=(1000 10000 100000)
 [ "${BENCH_QUICK:-0}" = 1 ] && sizes=(1000 10000)
+if [ -n "${BENCH_SIZES:-}" ]; then read -ra sizes <<<"${BENCH_SIZES//,/ }"; fi
 latencies=(0s 50ms)
+# From this many accounts, the plans at latencies other than the first run on
+# the first CLI only.
+once_from=100000
 members=10000
 out=${BENCH_OUT:-bench/RESULTS.md}
-tools_bin="${CERBY_TOOLS_DIR:-$HOME/.cache/terraform-provider-cerby}/bin"
+
+# The CLIs, in scripts/clis.txt's order; the first is the base.
+mapfile -t clis < <(bash scripts/clis.sh)
+if [ -n "${BENCH_CLIS:-}" ]; then
+  declare -A wanted=()
+  for name in ${BENCH_CLIS//,/ }; do
+    id=$(bash scripts/clis.sh "$name") || exit 2
+    wanted[$id]=1
+  done
+  picked=()
+  for id in "${clis[@]}"; do if [ -n "${wanted[$id]:-}" ]; then picked+=("$id"); fi; done
+  clis=("${picked[@]}")
+fi
+[ ${#clis[@]} -gt 0 ] || { echo "BENCH_CLIS='${BENCH_CLIS:-}' names no CLI" >&2; exit 2; }
+base=${clis[0]}
 
 work=$(mktemp -d)
 sim_pid=
@@ -55,8 +93,18 @@ section() {
 
 # --- build ------------------------------------------------------------------
 section build
-bash scripts/install-clis.sh terraform >&2
-terraform=$tools_bin/terraform
+bash scripts/install-clis.sh "${clis[@]}" >&2
+declare -A cli_bin=() cli_version=() plan_ms=()
+for cli in "${clis[@]}"; do
+  cli_bin[$cli]=$(bash scripts/clis.sh --path "$cli")
+  # tofu prints a warning on stdout for a TF_CLI_CONFIG_FILE that points
+  # nowhere. sed reads all of it: head would leave the CLI a broken pipe, and
+  # pipefail would end the bench without a word.
+  cli_version[$cli]=$(env -u TF_CLI_CONFIG_FILE CHECKPOINT_DISABLE=1 "${cli_bin[$cli]}" version | sed -n 1p)
+  plan_ms[$cli]=0
+  record "$cli/version" "${cli_version[$cli]}"
+done
+log "CLIs: ${clis[*]}"
 log "building cerbysim, the floor, touch, the client benchmark and the provider"
 go build -o "$work/cerbysim" ./cmd/cerbysim
 go build -o "$work/floor" ./bench/floor
@@ -65,7 +113,10 @@ go test -c -o "$work/listing.test" ./bench/listing
 mkdir -p "$work/real" "$work/override"
 go build -trimpath -o "$work/real/terraform-provider-cerby" .
 # dev_overrides points at this wrapper, which records the provider process's
-# own CPU time and peak RSS (one line per process the CLI starts).
+# own CPU time and peak RSS (one line per process the CLI starts). Both
+# registry addresses are listed: terraform expands the bench configurations'
+# source = "cerby-community/cerby" to registry.terraform.io, tofu to
+# registry.opentofu.org.
 cat >"$work/override/terraform-provider-cerby" <<EOF
 #!/bin/sh
 exec /usr/bin/time -f '%U %S %M' -a -o "\$BENCH_PROVIDER_TIMES" "$work/real/terraform-provider-cerby" "\$@"
@@ -75,6 +126,7 @@ cat >"$work/cli.tfrc" <<EOF
 provider_installation {
   dev_overrides {
     "registry.terraform.io/cerby-community/cerby" = "$work/override"
+    "registry.opentofu.org/cerby-community/cerby" = "$work/override"
   }
   direct {}
 }
@@ -139,12 +191,12 @@ client() {
   record "$1/allocs" "$(awk '{ for (i = 1; i < NF; i++) if ($(i+1) == "allocs/op") print $i }' <<<"$line")"
 }
 
-# plan KEY CONFIG [ARGS...]: one terraform plan of bench/tf/CONFIG; records the
-# CLI's wall time and CPU (its own and the provider's, which it waits for) and
-# the provider processes' CPU and peak RSS.
+# plan CLI KEY CONFIG [ARGS...]: one plan of bench/tf/CONFIG by CLI (an id);
+# records, under CLI/KEY, the CLI's wall time and CPU (its own and the
+# provider's, which it waits for) and the provider processes' CPU and peak RSS.
 plan() {
-  local key=$1 dir=bench/tf/$2 t0 t1
-  shift 2
+  local cli=$1 key=$1/$2 dir=bench/tf/$3 t0 t1
+  shift 3
   : >"$work/provider.time"
   rm -f "$work/sim.gone"
   rm -rf "$dir/.terraform" "$dir/terraform.tfstate"
@@ -152,10 +204,10 @@ plan() {
   env -u TF_LOG TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 \
     BENCH_PROVIDER_TIMES="$work/provider.time" \
     /usr/bin/time -f '%U %S %M' -o "$work/cli.time" \
-    "$terraform" -chdir="$dir" plan -input=false -lock=false -no-color "$@" >"$work/plan.log" 2>&1 &
+    "${cli_bin[$cli]}" -chdir="$dir" plan -input=false -lock=false -no-color "$@" >"$work/plan.log" 2>&1 &
   local timed=$! watchdog status=0
   # A simulator ended from outside would leave the provider retrying every
-  # read for many minutes: stop terraform (the child of /usr/bin/time) then.
+  # read for many minutes: stop the CLI (the child of /usr/bin/time) then.
   (
     while [ -z "$sim_pid" ] || kill -0 "$sim_pid" 2>/dev/null; do sleep 1; done
     echo "cerbysim ($sim_pid) ended during the plan of $dir" >"$work/sim.gone"
@@ -168,9 +220,10 @@ plan() {
   wait "$watchdog" 2>/dev/null || true
   if [ "$status" != 0 ] || [ -s "$work/sim.gone" ]; then
     cat "$work/plan.log" "$work/sim.gone" >&2 2>/dev/null || true
-    echo "terraform plan of $dir failed" >&2
+    echo "$cli plan of $dir failed" >&2
     exit 1
   fi
+  plan_ms[$cli]=$((plan_ms[$cli] + t1 - t0))
   record "$key/wall_ms" $((t1 - t0))
   record "$key/total_cpu_ms" "$(cpu_ms "$work/cli.time")"
   record "$key/provider_cpu_ms" "$(cpu_ms "$work/provider.time")"
@@ -179,7 +232,13 @@ plan() {
   record "$key/providers_started" "$(grep -cE '^[0-9.]+ [0-9.]+ [0-9]+$' "$work/provider.time" || true)"
 }
 
+# clis_for LATENCY ACCOUNTS: the CLIs that plan that listing (see the top).
+clis_for() {
+  if [ "$2" -ge "$once_from" ] && [ "$1" != "${latencies[0]}" ]; then echo "$base"; else echo "${clis[*]}"; fi
+}
+
 # --- listings ---------------------------------------------------------------
+# The runs of a plan take turns across the CLIs.
 for lat in "${latencies[@]}"; do
   for n in "${sizes[@]}"; do
     section "$lat/$n"
@@ -192,13 +251,18 @@ for lat in "${latencies[@]}"; do
     fi
     for _ in $(seq "$runs"); do floor "$lat/$n/floor4" accounts 4; done
     client "$lat/$n/client" ListAccounts
-    for _ in $(seq "$runs"); do plan "$lat/$n/accounts" accounts; done
+    read -ra here <<<"$(clis_for "$lat" "$n")"
+    for _ in $(seq "$runs"); do
+      for cli in "${here[@]}"; do plan "$cli" "$lat/$n/accounts" accounts; done
+    done
     if [ "$n" = "${sizes[0]}" ]; then
       for _ in $(seq "$runs"); do
         floor "$lat/users/floor4" users 4
-        plan "$lat/five" five
-        plan "$lat/users" users
-        plan "$lat/empty" empty
+        for cli in "${clis[@]}"; do
+          plan "$cli" "$lat/five" five
+          plan "$cli" "$lat/users" users
+          plan "$cli" "$lat/empty" empty
+        done
       done
       client "$lat/users/client" ListUsers
     fi
@@ -221,12 +285,13 @@ done
 # --- fan-out ----------------------------------------------------------------
 # requests_per_second is per provider process; the CLI's parallelism is 10.
 # Without a limit the fan-out peaks at about 20 requests in a second on two
-# busy cores (terraform's own per-instance work sets the pace), so a limit of
+# busy cores (the CLI's own per-instance work sets the pace), so a limit of
 # 10 binds. The limited run meets cerbysim's own rate limit, set between the
 # two, so a limiter letting bursts through would be answered 429; the
 # unlimited run meets none, so that its peak is not cut. A fan-out plan costs
-# terraform a minute or two of CPU for 1000 instances: one run each, at the
-# 50 ms latency of a real network.
+# the CLI a minute or two of CPU for 1000 instances: one run each, at the
+# 50 ms latency of a real network; the unlimited run on each CLI, the limited
+# one on the first (the limiter is the provider's; the CLI only paces it).
 fanout_rps=10
 fanout_sim_limit=15
 fanout_latencies=(50ms)
@@ -251,31 +316,37 @@ fanout_counts() {
     }'
 }
 
+[ "${BENCH_FANOUT:-1}" = 0 ] && fanout_latencies=()
 for lat in "${fanout_latencies[@]}"; do
   for rps in none "$fanout_rps"; do
-    section "fanout/$rps"
-    log "fan-out over 1000 members, latency $lat, requests_per_second $rps"
+    fanout_clis=("${clis[@]}")
+    [ "$rps" = none ] || fanout_clis=("$base")
     args=() sim_flags=()
     if [ "$rps" != none ]; then
       args=(-var "requests_per_second=$rps")
       sim_flags=(-rate-limit "$fanout_sim_limit")
     fi
-    start_sim 10000 "$lat" "$work/sim.log" "${sim_flags[@]}"
-    plan "fanout/$lat/$rps" fanout "${args[@]}"
-    stop_sim
-    read -r requests sliding clock average shortest too_many < <(fanout_counts "$work/sim.log" "$fanout_rps")
-    k=fanout/$lat/$rps
-    record "$k/requests" "$requests"
-    record "$k/max_sliding_second" "$sliding"
-    record "$k/max_clock_second" "$clock"
-    record "$k/average_per_second" "$average"
-    record "$k/shortest_limit_plus_one_ms" "$shortest"
-    record "$k/429s" "$too_many"
-    record "$k/sim_rate_limit" "${sim_flags[1]:-none}"
+    for cli in "${fanout_clis[@]}"; do
+      section "fanout/$cli/$rps"
+      log "fan-out over 1000 members under $cli, latency $lat, requests_per_second $rps"
+      start_sim 10000 "$lat" "$work/sim.log" "${sim_flags[@]}"
+      plan "$cli" "fanout/$lat/$rps" fanout "${args[@]}"
+      stop_sim
+      read -r requests sliding clock average shortest too_many < <(fanout_counts "$work/sim.log" "$fanout_rps")
+      k=$cli/fanout/$lat/$rps
+      record "$k/requests" "$requests"
+      record "$k/max_sliding_second" "$sliding"
+      record "$k/max_clock_second" "$clock"
+      record "$k/average_per_second" "$average"
+      record "$k/shortest_limit_plus_one_ms" "$shortest"
+      record "$k/429s" "$too_many"
+      record "$k/sim_rate_limit" "${sim_flags[1]:-none}"
+    done
   done
 done
 section
 run_ms=$(($(now_ms) - run_t0))
+for cli in "${clis[@]}"; do record "time/plans/$cli" $(((plan_ms[$cli] + 500) / 1000)); done
 
 # --- report -----------------------------------------------------------------
 # ratio A B: A/B to two decimals, "-" when either is missing.
@@ -302,12 +373,34 @@ log "writing $out"
   echo "Written by \`make bench\` (bench/run.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' plus uncommitted changes'); the run took $(mmss "$run_ms")."
   echo "Machine: $(nproc) CPUs ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) memory,"
   echo "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end$(awk -v n="$(nproc)" '{ if ($1 > n) print ": a busy machine, so wall times are noisy; CPU times (user+sys of the measured process) and ratios from the same run are the figures to trust" }' /proc/loadavg)."
-  echo "$("$terraform" version | head -n 1), $(go version | cut -d' ' -f3). cerbysim on loopback with $members members (10 accounts each), page size 100."
-  echo "Each figure is the median of $runs runs, except the fan-out, run once (about two minutes per plan). Serial paging is measured at 1k and 10k accounts."
+  cli_list= sep=
+  for cli in "${clis[@]}"; do cli_list+="$sep${cli_version[$cli]} ($cli)"; sep=', '; done
+  echo "CLIs: $cli_list; $(go version | cut -d' ' -f3). cerbysim on loopback with $members members (10 accounts each), page size 100."
+  echo "Each figure is the median of $runs run$([ "$runs" = 1 ] || echo s), except the fan-out, run once (one to four minutes per plan). Serial paging is measured at 1k and 10k accounts."
+  # What only the base plans, as a phrase.
+  only_base=()
+  if [ "${sizes[-1]}" -ge "$once_from" ] && [ ${#latencies[@]} -gt 1 ]; then
+    only_base+=("the plans of $once_from accounts or more at latencies other than ${latencies[0]} (a CLI's own CPU is the same as at ${latencies[0]})")
+  fi
+  if [ ${#fanout_latencies[@]} -gt 0 ]; then
+    only_base+=("the rate-limited fan-out (a test of the provider's limiter, which the CLI only paces)")
+  fi
+  only_base_text=
+  if [ ${#only_base[@]} -gt 0 ]; then
+    only_base_text=$(printf '%s and ' "${only_base[@]}")
+    only_base_text=", except ${only_base_text% and }, which $([ ${#only_base[@]} = 1 ] && echo runs || echo run) on $base only"
+  fi
+  if [ ${#clis[@]} -gt 1 ]; then
+    echo "The floor, the client and touch do not depend on the CLI and run once; every plan runs on each CLI, the runs taking turns across the CLIs$only_base_text. $base is the base the other CLIs are compared with."
+  fi
   printf 'Seconds per section:'
   sep=' '
   for name in "${sections[@]}"; do printf '%s%s %s' "$sep" "$name" "$(m "time/$name")"; sep=', '; done
   echo "."
+  printf 'Seconds of plans per CLI:'
+  sep=' '
+  for cli in "${clis[@]}"; do printf '%s%s %s' "$sep" "$cli" "$(m "time/plans/$cli")"; sep=', '; done
+  if [ ${#clis[@]} -gt 1 ] && [ ${#only_base[@]} -gt 0 ]; then echo " ($base with the plans the others do not run)."; else echo "."; fi
   echo
   echo "## Listing accounts: the floor and the client"
   echo
@@ -324,46 +417,97 @@ log "writing $out"
     echo "| $lat | users ($members) | $(mb "$(m "$k/floor4/bytes")") | - | $(m "$k/floor4/wall_ms") | - | $(m "$k/floor4/fetch_cpu_ms") | $(m "$k/client/wall_ms") | $(m "$k/client/cpu_ms") | **$(ratio "$(m "$k/client/cpu_ms")" "$(m "$k/floor4/fetch_cpu_ms")")** | $(m "$k/client/alloc_mb") | $(m "$k/client/allocs") |"
   done
   echo
-  echo "## The provider under terraform plan"
+  # The comparison: the first latency, the two largest listings, the
+  # unlimited fan-out.
+  lat0=${latencies[0]}
+  cmp_sizes=("${sizes[@]}")
+  [ ${#sizes[@]} -le 2 ] || cmp_sizes=("${sizes[@]: -2}")
+  fan_key=
+  if [ ${#fanout_latencies[@]} -gt 0 ]; then fan_key=fanout/${fanout_latencies[0]}/none; fi
+  echo "## Terraform's share, per CLI"
   echo
-  echo "dev_overrides points at a wrapper that runs the provider under \`/usr/bin/time\`: provider CPU and peak RSS are the provider processes' own (terraform starts it $(m "0s/five/providers_started") times per plan; CPU is their sum, RSS the largest). CLI CPU is terraform's whole process tree; CLI own = CLI − provider. The floor CPU here is the floor process's whole CPU time (4 concurrent), like the provider's. The fixed cost is the plan reading 5 accounts: the variable cost of a read is the provider's CPU (and the plan's wall time) minus that plan's, over the floor's CPU (wall time, 4 concurrent). RSS growth is over the 5-account read. In parentheses, the kernel (sys) part of the CPU time: mostly page faults, the first touch of fresh memory, which costs much on this virtual machine; the floor keeps nothing and reuses the same few MB, while the provider must hold the whole state and gRPC's copy of it. The ideal provider is the least a provider served through terraform-plugin-go could cost on this machine: the floor's work, plus being started $(m "0s/five/providers_started") times (the 5-account read's provider CPU, same latency), plus writing the state once and gRPC copying it once, each into fresh memory (bench/touch, run here; the state is taken as 0.9 times the JSON, the ratio of msgpack to JSON that BenchmarkReadDataSource measures). Ideal / floor is what the machine and the protocol cost; the gap between the provider and the ideal is ours."
+  echo "What each CLI costs for the same plans, with the same provider build: the plan's wall time and the CLI's own CPU (its process tree's user+sys less the provider processes'), at latency $lat0, for the $(echo "${cmp_sizes[@]}" | sed 's/ / and /')-account listing$([ ${#cmp_sizes[@]} = 1 ] || echo s)$([ -n "$fan_key" ] && echo " and the unlimited fan-out (${fanout_latencies[0]}; below), where the CLI's whole CPU is shown too"). In parentheses, the ratio to $base. CLI own / provider is how many times the provider's CPU the CLI spends on its part of the same plan. Each CLI's full table is in the next section."
   echo
-  echo "| latency | read | plan wall ms | CLI CPU ms | CLI own CPU ms | provider CPU ms (of it sys) | floor CPU ms (of it sys) | **provider / floor CPU** | ideal provider CPU ms (of it sys) | **ideal / floor CPU** | **(provider − 5-account read) / floor CPU** | (plan wall − 5-account plan) / floor wall | provider peak RSS MB | RSS growth MB | JSON MB | **growth / JSON** |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-  for lat in "${latencies[@]}"; do
-    five_rss=$(m "$lat/five/provider_rss_mb") five_cpu=$(m "$lat/five/provider_cpu_ms") five_sys=$(m "$lat/five/provider_sys_ms") five_wall=$(m "$lat/five/wall_ms")
-    row() { # label key floor-key touch-key
-      local cpu rss wall floor floor_wall growth json floor_sys ideal=- ideal_sys=-
-      cpu=$(m "$2/provider_cpu_ms") rss=$(m "$2/provider_rss_mb") wall=$(m "$2/wall_ms")
-      floor=- floor_wall=- growth=- json=- floor_sys=-
-      if [ -n "$3" ]; then
-        floor=$(m "$3/cpu_ms") floor_wall=$(m "$3/wall_ms") json=$(m "$3/bytes") growth=$(minus "$rss" "$five_rss") floor_sys=$(m "$3/sys_ms")
-        ideal=$(plus "$floor" "$five_cpu" "$(m "$4/cpu_ms")") ideal_sys=$(plus "$floor_sys" "$five_sys" "$(m "$4/sys_ms")")
-      fi
-      echo "| $lat | $1 | $wall | $(m "$2/total_cpu_ms") | $(minus "$(m "$2/total_cpu_ms")" "$cpu") | $cpu ($(m "$2/provider_sys_ms")) | $floor ($floor_sys) | **$(ratio "$cpu" "$floor")** | $ideal ($ideal_sys) | **$(ratio "$ideal" "$floor")** | **$(ratio "$(minus "$cpu" "$five_cpu")" "$floor")** | $(ratio "$(minus "$wall" "$five_wall")" "$floor_wall") | $rss | $growth | $(mb "$json") | **$(ratio "$growth" "$(awk -v j="$json" 'BEGIN { if (j == "-") print "-"; else print j / 1048576 }')")** |"
-    }
-    row "empty configuration (Terraform alone)" "$lat/empty" "" ""
-    row "cerby_accounts, 5 accounts (fixed cost)" "$lat/five" "" ""
-    for n in "${sizes[@]}"; do row "cerby_accounts, $n accounts" "$lat/$n/accounts" "$lat/$n/floor4" "touch/$n"; done
-    row "cerby_users, $members members" "$lat/users" "$lat/users/floor4" "touch/users"
+  head_row="| CLI |" rule="|---|"
+  for n in "${cmp_sizes[@]}"; do
+    head_row+=" $n accounts: plan wall ms | $n: **CLI own CPU ms** | $n: CLI own / provider CPU |"
+    rule+="---|---|---|"
+  done
+  if [ -n "$fan_key" ]; then
+    head_row+=" fan-out: plan wall ms | fan-out: CLI CPU ms | fan-out: **CLI own CPU ms** | fan-out: CLI own / provider CPU |"
+    rule+="---|---|---|---|"
+  fi
+  echo "$head_row"
+  echo "$rule"
+  # vs A B: "A (A/B)", or "-".
+  vs() { if [ "$1" = - ]; then echo -; else echo "$1 ($(ratio "$1" "$2"))"; fi; }
+  own() { minus "$(m "$1/total_cpu_ms")" "$(m "$1/provider_cpu_ms")"; }
+  for cli in "${clis[@]}"; do
+    line="| ${cli_version[$cli]} ($cli) |"
+    for n in "${cmp_sizes[@]}"; do
+      k=$cli/$lat0/$n/accounts b=$base/$lat0/$n/accounts
+      line+=" $(vs "$(m "$k/wall_ms")" "$(m "$b/wall_ms")") | **$(vs "$(own "$k")" "$(own "$b")")** | $(ratio "$(own "$k")" "$(m "$k/provider_cpu_ms")") |"
+    done
+    if [ -n "$fan_key" ]; then
+      k=$cli/$fan_key b=$base/$fan_key
+      line+=" $(vs "$(m "$k/wall_ms")" "$(m "$b/wall_ms")") | $(vs "$(m "$k/total_cpu_ms")" "$(m "$b/total_cpu_ms")") | **$(vs "$(own "$k")" "$(own "$b")")** | $(ratio "$(own "$k")" "$(m "$k/provider_cpu_ms")") |"
+    fi
+    echo "$line"
+  done
+  echo
+  echo "## The provider under each CLI's plan"
+  echo
+  echo "dev_overrides points at a wrapper that runs the provider under \`/usr/bin/time\`: provider CPU and peak RSS are the provider processes' own (the CLI starts it a few times per plan, as each table's heading says; CPU is their sum, RSS the largest). CLI CPU is the CLI's whole process tree; CLI own = CLI − provider. The floor CPU here is the floor process's whole CPU time (4 concurrent), like the provider's, and the same for every CLI. The fixed cost is the plan reading 5 accounts: the variable cost of a read is the provider's CPU (and the plan's wall time) minus that plan's, over the floor's CPU (wall time, 4 concurrent). RSS growth is over the 5-account read. In parentheses, the kernel (sys) part of the CPU time: mostly page faults, the first touch of fresh memory, which costs much on this virtual machine; the floor keeps nothing and reuses the same few MB, while the provider must hold the whole state and gRPC's copy of it. The ideal provider is the least a provider served through terraform-plugin-go could cost on this machine: the floor's work, plus being started as many times as the CLI starts it (the 5-account read's provider CPU under that CLI, same latency), plus writing the state once and gRPC copying it once, each into fresh memory (bench/touch, run here; the state is taken as 0.9 times the JSON, the ratio of msgpack to JSON that BenchmarkReadDataSource measures). Ideal / floor is what the machine and the protocol cost; the gap between the provider and the ideal is ours. A CLI's table leaves out the plans it did not run (see the top)."
+  # prow CLI LATENCY LABEL KEY FLOOR-KEY TOUCH-KEY: a row of CLI's table, none
+  # when CLI did not plan KEY.
+  prow() {
+    local cli=$1 lat=$2 k=$1/$4 cpu rss wall floor=- floor_wall=- growth=- json=- floor_sys=- ideal=- ideal_sys=-
+    local five=$1/$2/five five_rss five_cpu five_sys five_wall
+    wall=$(m "$k/wall_ms")
+    [ "$wall" != - ] || return 0
+    five_rss=$(m "$five/provider_rss_mb") five_cpu=$(m "$five/provider_cpu_ms") five_sys=$(m "$five/provider_sys_ms") five_wall=$(m "$five/wall_ms")
+    cpu=$(m "$k/provider_cpu_ms") rss=$(m "$k/provider_rss_mb")
+    if [ -n "$5" ]; then
+      floor=$(m "$5/cpu_ms") floor_wall=$(m "$5/wall_ms") json=$(m "$5/bytes") growth=$(minus "$rss" "$five_rss") floor_sys=$(m "$5/sys_ms")
+      ideal=$(plus "$floor" "$five_cpu" "$(m "$6/cpu_ms")") ideal_sys=$(plus "$floor_sys" "$five_sys" "$(m "$6/sys_ms")")
+    fi
+    echo "| $lat | $3 | $wall | $(m "$k/total_cpu_ms") | $(minus "$(m "$k/total_cpu_ms")" "$cpu") | $cpu ($(m "$k/provider_sys_ms")) | $floor ($floor_sys) | **$(ratio "$cpu" "$floor")** | $ideal ($ideal_sys) | **$(ratio "$ideal" "$floor")** | **$(ratio "$(minus "$cpu" "$five_cpu")" "$floor")** | $(ratio "$(minus "$wall" "$five_wall")" "$floor_wall") | $rss | $growth | $(mb "$json") | **$(ratio "$growth" "$(awk -v j="$json" 'BEGIN { if (j == "-") print "-"; else print j / 1048576 }')")** |"
+  }
+  for cli in "${clis[@]}"; do
+    echo
+    echo "### ${cli_version[$cli]} ($cli): the provider started $(m "$cli/$lat0/five/providers_started") times per plan"
+    echo
+    echo "| latency | read | plan wall ms | CLI CPU ms | CLI own CPU ms | provider CPU ms (of it sys) | floor CPU ms (of it sys) | **provider / floor CPU** | ideal provider CPU ms (of it sys) | **ideal / floor CPU** | **(provider − 5-account read) / floor CPU** | (plan wall − 5-account plan) / floor wall | provider peak RSS MB | RSS growth MB | JSON MB | **growth / JSON** |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    for lat in "${latencies[@]}"; do
+      prow "$cli" "$lat" "empty configuration (the CLI alone)" "$lat/empty" "" ""
+      prow "$cli" "$lat" "cerby_accounts, 5 accounts (fixed cost)" "$lat/five" "" ""
+      for n in "${sizes[@]}"; do prow "$cli" "$lat" "cerby_accounts, $n accounts" "$lat/$n/accounts" "$lat/$n/floor4" "touch/$n"; done
+      prow "$cli" "$lat" "cerby_users, $members members" "$lat/users" "$lat/users/floor4" "touch/users"
+    done
   done
   echo
   echo "## Fan-out: cerby_user_accounts for each of 1000 members"
   echo
-  echo "\`for_each\` over the ids of \`cerby_users\` (max_items 1000) at terraform's default parallelism (10); 1000 requests plus the users' pages, one plan each. Requests are counted from cerbysim's request log, each line stamped with the time the request arrived (\`-log-arrival\`, microseconds). \"Never exceeds requests_per_second\" is counted as the most requests in any 1 s window, sliding and half-open (a request at t and one at t + 1 s fall in different windows): internal/client's limiter is a token bucket of size one (a burst of 1, per provider process, retries included), meant to start requests 1/requests_per_second apart, so no such window should hold more than requests_per_second of them. Also shown: the most in one clock second (coarser, as cerbysim's own rate limit counts), and the shortest time that requests_per_second + 1 consecutive requests took (under 1000 ms is a window over the limit). cerbysim's rate limit (\`-rate-limit\`, 429 beyond that many requests in one clock second) is on in the limited run, between the limit and the unlimited run's peak, and off in the unlimited run so that its peak is not cut. The limit binds when the unlimited run's peak is above it; the limited run passes when no 1 s window holds more than the limit and cerbysim answered no 429."
+  if [ ${#fanout_latencies[@]} = 0 ]; then echo "Not run (BENCH_FANOUT=0)."; else
+  echo "\`for_each\` over the ids of \`cerby_users\` (max_items 1000) at the CLI's default parallelism (10); 1000 requests plus the users' pages, one plan each: the unlimited run under each CLI, the limited run under $base. Requests are counted from cerbysim's request log, each line stamped with the time the request arrived (\`-log-arrival\`, microseconds). \"Never exceeds requests_per_second\" is counted as the most requests in any 1 s window, sliding and half-open (a request at t and one at t + 1 s fall in different windows): internal/client's limiter is a token bucket of size one (a burst of 1, per provider process, retries included), meant to start requests 1/requests_per_second apart, so no such window should hold more than requests_per_second of them. Also shown: the most in one clock second (coarser, as cerbysim's own rate limit counts), and the shortest time that requests_per_second + 1 consecutive requests took (under 1000 ms is a window over the limit). cerbysim's rate limit (\`-rate-limit\`, 429 beyond that many requests in one clock second) is on in the limited run, between the limit and the unlimited run's peak, and off in the unlimited run so that its peak is not cut. The limit binds when the unlimited run's peak is above it; the limited run passes when no 1 s window holds more than the limit and cerbysim answered no 429."
   echo
-  echo "| latency | requests_per_second | cerbysim rate limit | plan wall ms | provider CPU ms | provider peak RSS MB | requests | average req/s | **max in any 1 s (sliding)** | max in one clock second | shortest $((fanout_rps + 1)) consecutive, ms | 429 answers | verdict |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| CLI | latency | requests_per_second | cerbysim rate limit | plan wall ms | CLI CPU ms | CLI own CPU ms | provider CPU ms | provider peak RSS MB | requests | average req/s | **max in any 1 s (sliding)** | max in one clock second | shortest $((fanout_rps + 1)) consecutive, ms | 429 answers | verdict |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  fi
   for lat in "${fanout_latencies[@]}"; do
-    peak=$(m "fanout/$lat/none/max_sliding_second")
     for rps in none "$fanout_rps"; do
-      k=fanout/$lat/$rps
-      if [ "$rps" = none ]; then
-        verdict=$(awk -v p="$peak" -v l="$fanout_rps" 'BEGIN { if (p == "-") print "-"; else if (p > l) printf "peak %d > %d: the limit binds\n", p, l; else printf "peak %d ≤ %d: the limit does not bind\n", p, l }')
-      else
-        verdict=$(awk -v s="$(m "$k/max_sliding_second")" -v e="$(m "$k/429s")" -v l="$rps" 'BEGIN { if (s == "-") print "-"; else if (s <= l && e == 0) printf "**pass**: at most %d in any 1 s, no 429\n", l; else printf "**FAIL**: %d in 1 s over a limit of %d, %d answered 429\n", s, l, e }')
-      fi
-      echo "| $lat | $rps | $(m "$k/sim_rate_limit") | $(m "$k/wall_ms") | $(m "$k/provider_cpu_ms") | $(m "$k/provider_rss_mb") | $(m "$k/requests") | $(m "$k/average_per_second") | **$(m "$k/max_sliding_second")** | $(m "$k/max_clock_second") | $(m "$k/shortest_limit_plus_one_ms") | $(m "$k/429s") | $verdict |"
+      fanout_clis=("${clis[@]}")
+      [ "$rps" = none ] || fanout_clis=("$base")
+      for cli in "${fanout_clis[@]}"; do
+        k=$cli/fanout/$lat/$rps
+        if [ "$rps" = none ]; then
+          verdict=$(awk -v p="$(m "$k/max_sliding_second")" -v l="$fanout_rps" 'BEGIN { if (p == "-") print "-"; else if (p > l) printf "peak %d > %d: the limit binds\n", p, l; else printf "peak %d ≤ %d: the limit does not bind\n", p, l }')
+        else
+          verdict=$(awk -v s="$(m "$k/max_sliding_second")" -v e="$(m "$k/429s")" -v l="$rps" 'BEGIN { if (s == "-") print "-"; else if (s <= l && e == 0) printf "**pass**: at most %d in any 1 s, no 429\n", l; else printf "**FAIL**: %d in 1 s over a limit of %d, %d answered 429\n", s, l, e }')
+        fi
+        echo "| $cli | $lat | $rps | $(m "$k/sim_rate_limit") | $(m "$k/wall_ms") | $(m "$k/total_cpu_ms") | $(own "$k") | $(m "$k/provider_cpu_ms") | $(m "$k/provider_rss_mb") | $(m "$k/requests") | $(m "$k/average_per_second") | **$(m "$k/max_sliding_second")** | $(m "$k/max_clock_second") | $(m "$k/shortest_limit_plus_one_ms") | $(m "$k/429s") | $verdict |"
+      done
     done
   done
 } >"$out.tmp"
