@@ -8,14 +8,27 @@ import (
 	"time"
 )
 
-// Endpoint names used in Counters.ByEndpoint and Request.Endpoint.
+// Endpoint names used in Counters.ByEndpoint and Request.Endpoint. A path
+// neither API has is EndpointUnknown, under either API.
 const (
 	EndpointAccounts       = "GET /v1/accounts"
 	EndpointAccount        = "GET /v1/accounts/{id}"
 	EndpointMembers        = "GET /v1/admin/users"
 	EndpointMemberAccounts = "GET /v1/users/{id}/accounts"
 	EndpointUnknown        = "unknown"
+
+	EndpointCerbyAccounts     = "GET /api/v1/accounts"
+	EndpointCerbyAccount      = "GET /api/v1/accounts/{id}"
+	EndpointCerbyUsers        = "GET /api/v1/users"
+	EndpointCerbyUser         = "GET /api/v1/users/{id}"
+	EndpointCerbyUserAccounts = "GET /api/v1/users/{id}/accounts"
 )
+
+// listingEndpoints are the paged endpoints, counted in Counters.Listings.
+var listingEndpoints = map[string]bool{
+	EndpointAccounts: true, EndpointMembers: true,
+	EndpointCerbyAccounts: true, EndpointCerbyUsers: true, EndpointCerbyUserAccounts: true,
+}
 
 // Request is one request as the server saw it. Credentials are recorded only
 // as present or absent, never by value.
@@ -34,7 +47,7 @@ type Counters struct {
 	ByEndpoint map[string]int
 	ByStatus   map[int]int
 	BySecond   map[int64]int // Unix second → requests
-	Listings   int           // requests to the two paged endpoints
+	Listings   int           // requests to the paged endpoints of either API
 	Requests   []Request
 }
 
@@ -50,7 +63,7 @@ func (cs *counterStore) record(req Request, at time.Time) {
 	cs.c.ByEndpoint[req.Endpoint]++
 	cs.c.ByStatus[req.Status]++
 	cs.c.BySecond[at.Unix()]++
-	if req.Endpoint == EndpointAccounts || req.Endpoint == EndpointMembers {
+	if listingEndpoints[req.Endpoint] {
 		cs.c.Listings++
 	}
 	cs.c.Requests = append(cs.c.Requests, req)

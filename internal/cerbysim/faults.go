@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"sync"
@@ -16,6 +17,11 @@ import (
 // front of it do. All are off by default. The random ones are drawn from
 // Seed and the request's sequence number, so a run that sends the same
 // requests in the same order meets the same faults.
+//
+// Every fault acts on both APIs, on the Cerby API in its own terms: a
+// "startIndex" below is, there, the position of a page's first item,
+// (page[number]−1)·page[size]+1, and "totalResults" is meta.page.total. The
+// last three fields act on the Cerby API's links alone.
 type Faults struct {
 	Seed int64
 
@@ -68,6 +74,21 @@ type Faults struct {
 	// low, never below zero); OmitTotalResults leaves totalResults out.
 	TotalResultsOffset int
 	OmitTotalResults   bool
+
+	// TotalShiftAfterFirstPage is added to totalResults on every page after
+	// the first (startIndex > 1) while the listing itself stays the same, as
+	// a server whose count and list disagree mid-walk.
+	TotalShiftAfterFirstPage int
+
+	// NextOrigin, when set (scheme and host, such as
+	// "https://elsewhere.example"), makes every links.next an absolute URL
+	// on that origin instead of a root-relative link: a client must not send
+	// its key there.
+	NextOrigin string
+	// NextRepeatsSelf makes links.next equal links.self on every page, the
+	// last included, so a client that only follows links never gets past
+	// the page it is on.
+	NextRepeatsSelf bool
 }
 
 // Validate reports settings that cannot be honoured.
@@ -105,6 +126,11 @@ func (f Faults) Validate() error {
 	}
 	if f.RetryAfter < 0 || f.Latency < 0 {
 		errs = append(errs, errors.New("RetryAfter and Latency must not be negative"))
+	}
+	if f.NextOrigin != "" {
+		if u, err := url.Parse(f.NextOrigin); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+			errs = append(errs, fmt.Errorf("NextOrigin must be a scheme and host such as https://elsewhere.example, got %q", f.NextOrigin))
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -163,13 +189,26 @@ func (w *rateWindow) admit(now time.Time, budget int) bool {
 	return true
 }
 
-// totalField is the totalResults member of a listing envelope, with its
-// trailing comma, as the total faults make it.
-func (f Faults) totalField(matched int) string {
+// total is the listing's size as the total faults make it reported for page
+// p; false when it is left out.
+func (f Faults) total(matched int, p page) (int, bool) {
 	if f.OmitTotalResults {
+		return 0, false
+	}
+	n := matched + f.TotalResultsOffset
+	if p.start > 1 {
+		n += f.TotalShiftAfterFirstPage
+	}
+	return max(n, 0), true
+}
+
+// totalField is the Read API's totalResults member, with its trailing comma.
+func (f Faults) totalField(matched int, p page) string {
+	n, ok := f.total(matched, p)
+	if !ok {
 		return ""
 	}
-	return fmt.Sprintf(`"totalResults":%d,`, max(matched+f.TotalResultsOffset, 0))
+	return fmt.Sprintf(`"totalResults":%d,`, n)
 }
 
 // withDuplicates appends the first n items again; the list is clipped so the

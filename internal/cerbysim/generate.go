@@ -71,7 +71,93 @@ func Generate(seed int64, size Size) *Workspace {
 		}
 		ws.Access[ws.Members[j].String("id")] = g.pickAccounts(ws.Accounts, size.AccessPerMember)
 	}
+	ws.CerbyAPI = cerbyExtras(seed, ws)
 	return ws
+}
+
+// cerbyExtras makes what only the Cerby API serves: the account attributes
+// the Read API lacks (hasPasskey, lastPasswordChange), members' mfaStatus,
+// and attributes left out, since every Cerby API attribute is optional and
+// Cerby's own examples carry few of them. It draws from a random stream of
+// its own, so the Read API objects, drawn before, are what they always were.
+func cerbyExtras(seed int64, ws *Workspace) *CerbyAPIData {
+	x := rand.New(rand.NewPCG(uint64(seed), 0x6170692d7631))
+	data := &CerbyAPIData{Accounts: make(map[string]CerbyExtras, len(ws.Accounts)), Members: make(map[string]CerbyExtras, len(ws.Members))}
+	for i := range ws.Accounts {
+		data.Accounts[ws.Accounts[i].String("id")] = cerbyAccountExtras(x)
+	}
+	for j := range ws.Members {
+		if m := &ws.Members[j]; !m.Bool(KeyOnlyInIdp) {
+			data.Members[m.String("id")] = cerbyMemberExtras(x, m.String("status"))
+		}
+	}
+	return data
+}
+
+// cerbyExampleAccountAttributes are the attributes Cerby's own account
+// examples carry; a few generated accounts carry only those.
+var cerbyExampleAccountAttributes = []string{"application", "createdAt", "createdBy", "label", "lastLoginDate", "updatedAt", "workspace"}
+
+// cerbyGeneratedAccountAttributes are every attribute a generated account can
+// have on the Cerby API, the ones to leave out are drawn from.
+var cerbyGeneratedAccountAttributes = func() []string {
+	names := []string{"hasPasskey", "lastPasswordChange"}
+	for _, m := range cerbyAccountMap {
+		names = append(names, m.to)
+	}
+	return names
+}()
+
+func cerbyAccountExtras(x *rand.Rand) CerbyExtras {
+	var b builder
+	b.add("hasPasskey", x.IntN(4) == 0)
+	var changed any
+	if x.IntN(8) != 0 {
+		changed = cerbyTimestamp(generatedEpoch.Add(time.Duration(x.IntN(20_000))*time.Hour+time.Duration(x.IntN(3600_000_000))*time.Microsecond), x.IntN(2) == 0)
+	}
+	b.add("lastPasswordChange", changed)
+	extras := CerbyExtras{Attributes: b.Object}
+	switch x.IntN(10) {
+	case 0: // as in Cerby's examples
+		for _, name := range cerbyGeneratedAccountAttributes {
+			if !slices.Contains(cerbyExampleAccountAttributes, name) {
+				extras.Omit = append(extras.Omit, name)
+			}
+		}
+	case 1: // one to three attributes missing
+		for _, k := range x.Perm(len(cerbyGeneratedAccountAttributes))[:1+x.IntN(3)] {
+			extras.Omit = append(extras.Omit, cerbyGeneratedAccountAttributes[k])
+		}
+	}
+	return extras
+}
+
+func cerbyMemberExtras(x *rand.Rand, status string) CerbyExtras {
+	enabled := status != "pending" && x.IntN(3) != 0
+	var enrolled any
+	if enabled {
+		enrolled = cerbyTimestamp(generatedEpoch.Add(time.Duration(x.IntN(20_000))*time.Hour), false)
+	}
+	var b builder
+	b.add(keyMFAStatus, map[string]any{"mfaEnabled": enabled, "mfaEnrollmentDate": enrolled})
+	extras := CerbyExtras{Attributes: b.Object}
+	if x.IntN(2) == 0 {
+		// Cerby's newest schema has no lastActivity; its older one had.
+		extras.Omit = append(extras.Omit, "lastActivity")
+	}
+	if x.IntN(10) == 0 {
+		extras.Omit = append(extras.Omit, cerbyUserMap[x.IntN(len(cerbyUserMap))].to)
+	}
+	return extras
+}
+
+// cerbyTimestamp formats t as the Cerby API does, "+00:00" offset, with or
+// without microseconds.
+func cerbyTimestamp(t time.Time, micro bool) string {
+	if micro {
+		return t.UTC().Format("2006-01-02T15:04:05.000000-07:00")
+	}
+	return t.UTC().Format("2006-01-02T15:04:05-07:00")
 }
 
 type generator struct {

@@ -1,7 +1,6 @@
 package cerbysim
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -17,23 +16,28 @@ const (
 	MaxPageSize     = 100
 )
 
-func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, endpoint, id string) {
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, rt routed) {
 	// url.Values would silently drop a badly encoded pair; a client that
 	// sends one should hear about it.
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		writeErrors(w, http.StatusBadRequest, "invalid_query", fmt.Sprintf("The query string is not valid URL encoding: %v.", err), false)
+		s.fail(w, rt.api, apiError{status: http.StatusBadRequest, code: "invalid_query", legacy: legacyErrors,
+			detail: fmt.Sprintf("The query string is not valid URL encoding: %v.", err)})
 		return
 	}
-	switch endpoint {
+	if rt.api == cerbyAPI {
+		s.dispatchCerby(w, r, q, rt)
+		return
+	}
+	switch rt.endpoint {
 	case EndpointAccounts:
 		s.listAccounts(w, q)
 	case EndpointAccount:
-		s.getAccount(w, id)
+		s.getAccount(w, rt.id)
 	case EndpointMembers:
 		s.listMembers(w, q)
 	case EndpointMemberAccounts:
-		s.memberAccounts(w, id)
+		s.memberAccounts(w, rt.id)
 	default:
 		writeDetail(w, http.StatusNotFound, fmt.Sprintf("No endpoint at %s.", r.URL.Path))
 	}
@@ -45,11 +49,9 @@ func (s *Server) listAccounts(w http.ResponseWriter, q url.Values) {
 		writeErrors(w, http.StatusBadRequest, "invalid_parameter", err.Error(), false)
 		return
 	}
-	s.changeBetweenPages(p, s.state.changeAccounts)
-	f := s.cfg.Faults
-	matched := withDuplicates(filter(s.state.accountList(), newAccountFilter(q)), f.DuplicateItems)
-	head := fmt.Sprintf(`{"startIndex":%d,"limit":%d,%s"accounts":`, p.start, p.size, f.totalField(len(matched)))
-	writeItems(w, head, pageOf(matched, p, f), "}")
+	items, matched := listPage(s, p, s.state.changeAccounts, s.state.accountList, matcher[*accountEntry](newAccountFilter(q)))
+	head := fmt.Sprintf(`{"startIndex":%d,"limit":%d,%s"accounts":`, p.start, p.size, s.cfg.Faults.totalField(matched, p))
+	writeItems(w, head, items, (*accountEntry).encoded, "}")
 }
 
 func (s *Server) listMembers(w http.ResponseWriter, q url.Values) {
@@ -62,11 +64,18 @@ func (s *Server) listMembers(w http.ResponseWriter, q url.Values) {
 		writeErrors(w, http.StatusBadRequest, "invalid_parameter", err.Error(), false)
 		return
 	}
-	s.changeBetweenPages(p, s.state.changeMembers)
-	faults := s.cfg.Faults
-	matched := withDuplicates(filter(s.state.memberList(), f), faults.DuplicateItems)
-	head := fmt.Sprintf(`{%s"itemsPerPage":%d,"startIndex":%d,"resources":`, faults.totalField(len(matched)), p.size, p.start)
-	writeItems(w, head, pageOf(matched, p, faults), "}")
+	items, matched := listPage(s, p, s.state.changeMembers, s.state.memberList, matcher[*memberEntry](f))
+	head := fmt.Sprintf(`{%s"itemsPerPage":%d,"startIndex":%d,"resources":`, s.cfg.Faults.totalField(matched, p), p.size, p.start)
+	writeItems(w, head, items, (*memberEntry).encoded, "}")
+}
+
+// listPage is the listing both APIs serve: the between-pages faults act,
+// then the filtered list, with the duplicates fault, is cut to the page
+// asked for. matched is the length of the whole list the page is cut from.
+func listPage[T any](s *Server, p page, change func(insert, remove int), list func() []T, m matcher[T]) (items []T, matched int) {
+	s.changeBetweenPages(p, change)
+	all := withDuplicates(filter(list(), m), s.cfg.Faults.DuplicateItems)
+	return pageOf(all, p, s.cfg.Faults), len(all)
 }
 
 // changeBetweenPages lets the between-pages faults act before any page after
@@ -93,30 +102,47 @@ func (s *Server) memberAccounts(w http.ResponseWriter, memberID string) {
 		writeMessage(w, http.StatusNotFound, fmt.Sprintf("User %s not found.", memberID))
 		return
 	}
-	writeItems(w, "", reached, "")
+	writeItems(w, "", reached, (*accountEntry).encoded, "")
 }
 
-// writeItems writes head, the pre-encoded items as a JSON array, then tail.
-func writeItems[T entry](w http.ResponseWriter, head string, items []T, tail string) {
-	size := len(head) + len(tail) + 2
+// writeItems writes head, the items as a JSON array of their encodings, then
+// tail.
+func writeItems[T any](w http.ResponseWriter, head string, items []T, encode func(T) []byte, tail string) {
+	body := make([]byte, 0, len(head)+itemsSize(items, encode)+len(tail))
+	body = append(body, head...)
+	body = appendItems(body, items, encode)
+	body = append(body, tail...)
+	writeBody(w, http.StatusOK, "application/json", body)
+}
+
+// itemsJSON is the items as a JSON array of their encodings.
+func itemsJSON[T any](items []T, encode func(T) []byte) []byte {
+	return appendItems(make([]byte, 0, itemsSize(items, encode)), items, encode)
+}
+
+func itemsSize[T any](items []T, encode func(T) []byte) int {
+	size := 2
 	for _, item := range items {
-		size += len(item.encoded()) + 1
+		size += len(encode(item)) + 1
 	}
-	var buf bytes.Buffer
-	buf.Grow(size)
-	buf.WriteString(head)
-	buf.WriteByte('[')
+	return size
+}
+
+func appendItems[T any](buf []byte, items []T, encode func(T) []byte) []byte {
+	buf = append(buf, '[')
 	for i, item := range items {
 		if i > 0 {
-			buf.WriteByte(',')
+			buf = append(buf, ',')
 		}
-		buf.Write(item.encoded())
+		buf = append(buf, encode(item)...)
 	}
-	buf.WriteByte(']')
-	buf.WriteString(tail)
-	writeBody(w, http.StatusOK, "application/json", buf.Bytes())
+	return append(buf, ']')
 }
 
+// page is the part of a listing asked for, in the Read API's terms: the
+// 1-based position of its first item and its size. The Cerby API's page
+// numbers are translated into it (cerbyPage), so every fault and the cutting
+// are the same for both.
 type page struct{ start, size int }
 
 func parsePage(q url.Values, sizeParam string) (page, error) {
@@ -177,9 +203,13 @@ func filter[T any](items []T, m matcher[T]) []T {
 	return kept
 }
 
+// accountFilter is the account filter of both APIs: the Read API's
+// parameters fill most of it, the Cerby API's filter[application] and
+// filter[status] (lists, any value matching) fill providers and statuses.
 type accountFilter struct {
 	search, status, itemType, role, provider string
 	ids, apps, collections, teams            []string
+	providers, statuses                      []string
 }
 
 func newAccountFilter(q url.Values) accountFilter {
@@ -203,7 +233,7 @@ func newAccountFilter(q url.Values) accountFilter {
 
 func (f accountFilter) active() bool {
 	return f.search != "" || f.status != "" || f.itemType != "" || f.role != "" || f.provider != "" ||
-		f.ids != nil || f.apps != nil || f.collections != nil || f.teams != nil
+		f.ids != nil || f.apps != nil || f.collections != nil || f.teams != nil || f.providers != nil || f.statuses != nil
 }
 
 func (f accountFilter) match(e *accountEntry) bool {
@@ -215,9 +245,14 @@ func (f accountFilter) match(e *accountEntry) bool {
 		(f.ids == nil || slices.Contains(f.ids, e.id)) &&
 		(f.apps == nil || slices.Contains(f.apps, e.appID)) &&
 		(f.collections == nil || overlaps(f.collections, e.collections)) &&
-		(f.teams == nil || overlaps(f.teams, e.teams))
+		(f.teams == nil || overlaps(f.teams, e.teams)) &&
+		(f.providers == nil || slices.Contains(f.providers, e.provider)) &&
+		(f.statuses == nil || slices.Contains(f.statuses, e.status))
 }
 
+// memberFilter is the member filter of both APIs; the Cerby API fills
+// search from filter, status from filter[status] and guest from
+// filter[isGuest], and never lists the members only in the identity provider.
 type memberFilter struct {
 	search      string
 	ids, status []string

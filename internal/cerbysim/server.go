@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,10 +33,48 @@ type Config struct {
 	// Now is the clock for the rate limit, Counters.BySecond and Retry-After
 	// dates; time.Now when nil. Tests set it to avoid real waits.
 	Now func() time.Time
+	// CerbyAPI tunes the Cerby API served under CerbyAPIPrefix.
+	CerbyAPI CerbyAPIOptions
 }
 
-// Server serves a Workspace over the Read API. It is an http.Handler and can
-// also listen by itself (Start).
+// CerbyAPIOptions tunes the Cerby API side of a Server. The zero value serves
+// every endpoint with the default error style.
+type CerbyAPIOptions struct {
+	// Errors picks the shape of its error bodies.
+	Errors ErrorStyle
+	// UserAccounts says how GET /api/v1/users/{id}/accounts answers. Only a
+	// third party reports that endpoint, so a provider must cope with a
+	// workspace whose Cerby API lacks it.
+	UserAccounts UserAccountsMode
+}
+
+// UserAccountsMode is how the Cerby API answers a member's accounts.
+type UserAccountsMode string
+
+const (
+	UserAccountsServed     UserAccountsMode = ""    // served, paged like any listing
+	UserAccountsNotFound   UserAccountsMode = "404" // 404, as a path the API does not have
+	UserAccountsNotAllowed UserAccountsMode = "405" // 405 with Allow: POST, as a path that exists for writing only
+)
+
+// UserAccountsModes lists the valid modes, the default first.
+var UserAccountsModes = []UserAccountsMode{UserAccountsServed, UserAccountsNotFound, UserAccountsNotAllowed}
+
+// Validate reports options that cannot be honoured.
+func (o CerbyAPIOptions) Validate() error {
+	var errs []error
+	if !o.Errors.valid() {
+		errs = append(errs, fmt.Errorf("CerbyAPI.Errors must be one of %q, got %q", ErrorStyles, o.Errors))
+	}
+	if !slices.Contains(UserAccountsModes, o.UserAccounts) {
+		errs = append(errs, fmt.Errorf("CerbyAPI.UserAccounts must be one of %q, got %q", UserAccountsModes, o.UserAccounts))
+	}
+	return errors.Join(errs...)
+}
+
+// Server serves a Workspace over the Read API (under /v1) and the Cerby API
+// (under CerbyAPIPrefix) at once. It is an http.Handler and can also listen
+// by itself (Start).
 type Server struct {
 	cfg      Config
 	state    *state
@@ -51,14 +90,20 @@ type Server struct {
 }
 
 // New encodes every object of ws once; later changes to ws are not seen.
-// A workspace that fails Validate is not served: every request answers 500
-// naming the problem, and Err returns it.
+// A workspace that fails Validate, or CerbyAPI options that fail theirs, are
+// not served: every request answers 500 naming the problem, and Err returns
+// it.
 func New(ws *Workspace, cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
 	s := &Server{cfg: cfg, counters: counterStore{c: emptyCounters()}}
 	s.state, s.setupErr = newState(ws, cfg.Faults.Seed)
+	if err := cfg.CerbyAPI.Validate(); err != nil && s.setupErr == nil {
+		// Served in the default style, since the one asked for is unknown.
+		s.cfg.CerbyAPI = CerbyAPIOptions{}
+		s.setupErr = err
+	}
 	return s
 }
 
@@ -66,7 +111,8 @@ func New(ws *Workspace, cfg Config) *Server {
 func (s *Server) Err() error { return s.setupErr }
 
 // Start listens on addr (127.0.0.1:0 when empty) and serves in the
-// background. It returns the base URL to give clients.
+// background. It returns the base URL to give Read API clients; the Cerby
+// API's base URL is that plus CerbyAPIPrefix.
 func (s *Server) Start(addr string) (string, error) {
 	s.httpMu.Lock()
 	defer s.httpMu.Unlock()
@@ -134,21 +180,23 @@ func (s *Server) MemberIDs() []string {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	began := time.Now()
 	seq := s.seq.Add(1)
-	endpoint, id := route(r.URL.EscapedPath())
+	rt := route(r.URL.EscapedPath())
 	rec := &recorder{ResponseWriter: w, settled: func(status int) {
-		seen := describe(r, endpoint)
+		seen := describe(r, rt.endpoint)
 		seen.Status = status
 		s.counters.record(seen, s.cfg.Now())
 		s.logRequest(r, status, began)
 	}}
 	rec.Header().Set("X-Request-Id", fmt.Sprintf("sim-%08d", seq))
 
-	s.serve(rec, r, seq, endpoint, id)
+	s.serve(rec, r, seq, rt)
 	// Nothing was sent when the client left during the latency fault.
 	rec.settle(0)
 }
 
-func (s *Server) serve(w *recorder, r *http.Request, seq uint64, endpoint, id string) {
+// serve is the layer both APIs share: every fault acts here, in front of
+// either API's routes, and only the wording of an error depends on the API.
+func (s *Server) serve(w *recorder, r *http.Request, seq uint64, rt routed) {
 	if !s.delay(r) {
 		return
 	}
@@ -156,26 +204,28 @@ func (s *Server) serve(w *recorder, r *http.Request, seq uint64, endpoint, id st
 	roll := f.rollFor(seq)
 	switch {
 	case s.setupErr != nil:
-		writeDetail(w, http.StatusInternalServerError, "cerbysim cannot serve this workspace: "+s.setupErr.Error())
+		s.fail(w, rt.api, apiError{status: http.StatusInternalServerError, detail: "cerbysim cannot serve this workspace: " + s.setupErr.Error()})
 	case roll.drop:
 		dropConnection(w)
 	case f.RateLimitPerSecond > 0 && !s.rate.admit(s.cfg.Now(), f.RateLimitPerSecond):
 		w.Header().Set("Retry-After", "1")
-		writeMessage(w, http.StatusTooManyRequests, fmt.Sprintf("Rate limit of %d requests per second exceeded.", f.RateLimitPerSecond))
+		s.fail(w, rt.api, apiError{status: http.StatusTooManyRequests, legacy: legacyMessage,
+			detail: fmt.Sprintf("Rate limit of %d requests per second exceeded.", f.RateLimitPerSecond)})
 	case roll.tooMany:
 		if after := f.retryAfter(s.cfg.Now()); after != "" {
 			w.Header().Set("Retry-After", after)
 		}
-		writeMessage(w, http.StatusTooManyRequests, "Too many requests, slow down.")
+		s.fail(w, rt.api, apiError{status: http.StatusTooManyRequests, legacy: legacyMessage, detail: "Too many requests, slow down."})
 	case roll.serverError && roll.html:
 		writeHTML(w, roll.status)
 	case roll.serverError:
-		writeDetail(w, roll.status, "The service is temporarily unavailable.")
+		s.fail(w, rt.api, apiError{status: roll.status, detail: "The service is temporarily unavailable."})
 	case r.Method != http.MethodGet:
 		w.Header().Set("Allow", http.MethodGet)
-		writeMessage(w, http.StatusMethodNotAllowed, fmt.Sprintf("Method %s is not allowed: the Read API only answers GET.", r.Method))
-	case s.admitted(w, r):
-		s.dispatch(w, r, endpoint, id)
+		s.fail(w, rt.api, apiError{status: http.StatusMethodNotAllowed, legacy: legacyMessage,
+			detail: fmt.Sprintf("Method %s is not allowed: the %s only answers GET.", r.Method, rt.api)})
+	case s.admitted(w, r, rt.api):
+		s.dispatch(w, r, rt)
 	}
 }
 
@@ -204,15 +254,17 @@ func dropConnection(w *recorder) {
 	_ = conn.Close()
 }
 
-// admitted checks credentials, then the workspace header, answering the
-// request itself when either fails.
-func (s *Server) admitted(w http.ResponseWriter, r *http.Request) bool {
-	if detail, ok := s.authenticate(r); !ok {
-		writeErrors(w, http.StatusUnauthorized, "unauthorized", detail, true)
+// admitted checks credentials, then (on the Read API) the workspace header,
+// answering the request itself when either fails. The Cerby API picks the
+// workspace by host name, which a simulator on a loopback address cannot
+// see, so it ignores Cerby-Workspace.
+func (s *Server) admitted(w http.ResponseWriter, r *http.Request, a api) bool {
+	if detail, ok := s.authenticate(r, a); !ok {
+		s.fail(w, a, apiError{status: http.StatusUnauthorized, code: "unauthorized", detail: detail, legacy: legacyErrorsStrings})
 		return false
 	}
 	want := s.cfg.RequireWorkspace
-	if want == "" {
+	if want == "" || a == cerbyAPI {
 		return true
 	}
 	got := r.Header.Values("Cerby-Workspace")
@@ -227,19 +279,29 @@ func (s *Server) admitted(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// authenticate follows the documented precedence: an X-API-Key header decides
-// alone; only without one is the bearer token consulted.
-func (s *Server) authenticate(r *http.Request) (detail string, ok bool) {
-	if s.cfg.APIKey == "" && s.cfg.BearerToken == "" {
+// authenticate follows the documented precedence: an X-API-Key header (its
+// name in any case) decides alone; only without one is the bearer token
+// consulted, and the Cerby API, which takes API keys only, refuses any bearer
+// token, even on a server configured with no credential.
+func (s *Server) authenticate(r *http.Request, a api) (detail string, ok bool) {
+	auth := r.Header.Get("Authorization")
+	keys := r.Header.Values("X-API-Key")
+	if s.cfg.APIKey == "" && s.cfg.BearerToken == "" && (a == readAPI || len(keys) > 0 || auth == "") {
 		return "", true
 	}
-	if keys := r.Header.Values("X-API-Key"); len(keys) > 0 {
+	if len(keys) > 0 {
 		if sameSecret(keys[0], s.cfg.APIKey) {
 			return "", true
 		}
 		return "The API key is invalid or expired, or lacks the scope this endpoint needs.", false
 	}
-	if auth := r.Header.Get("Authorization"); auth != "" {
+	if a == cerbyAPI {
+		if auth != "" {
+			return "The Cerby API accepts only an API key in X-API-Key; an Authorization header is not a credential here.", false
+		}
+		return "No credential: send an API key in X-API-Key.", false
+	}
+	if auth != "" {
 		const scheme = "Bearer "
 		if len(auth) > len(scheme) && strings.EqualFold(auth[:len(scheme)], scheme) && sameSecret(auth[len(scheme):], s.cfg.BearerToken) {
 			return "", true
@@ -253,31 +315,82 @@ func sameSecret(got, want string) bool {
 	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
 
+// CerbyAPIPrefix is where the Cerby API is served: its base URL is the
+// server's plus this.
+const CerbyAPIPrefix = "/api/v1"
+
+// api is which of the two APIs a request is for.
+type api int
+
+const (
+	readAPI  api = iota // the legacy Read API, /v1/…
+	cerbyAPI            // the Cerby API, /api/v1/…
+)
+
+func (a api) String() string {
+	if a == cerbyAPI {
+		return "Cerby API"
+	}
+	return "Read API"
+}
+
+// routed is where a request goes: its API, the endpoint and the id the path
+// carries.
+type routed struct {
+	api          api
+	endpoint, id string
+}
+
 // route names the endpoint an escaped path belongs to and the id it
-// carries, so an id with an escaped "/" stays one segment.
-func route(escapedPath string) (endpoint, id string) {
+// carries, so an id with an escaped "/" stays one segment. Any path under
+// CerbyAPIPrefix is the Cerby API's, known or not, so that its errors come
+// in that API's words.
+func route(escapedPath string) routed {
+	if rest, ok := strings.CutPrefix(escapedPath, CerbyAPIPrefix); ok && (rest == "" || rest[0] == '/') {
+		return routeCerby(rest)
+	}
 	switch escapedPath {
 	case "/v1/accounts":
-		return EndpointAccounts, ""
+		return routed{endpoint: EndpointAccounts}
 	case "/v1/admin/users":
-		return EndpointMembers, ""
+		return routed{endpoint: EndpointMembers}
 	}
 	parts := strings.Split(escapedPath, "/")
 	switch {
 	case len(parts) == 4 && parts[1] == "v1" && parts[2] == "accounts":
-		return withID(EndpointAccount, parts[3])
+		return withID(readAPI, EndpointAccount, parts[3])
 	case len(parts) == 5 && parts[1] == "v1" && parts[2] == "users" && parts[4] == "accounts":
-		return withID(EndpointMemberAccounts, parts[3])
+		return withID(readAPI, EndpointMemberAccounts, parts[3])
 	}
-	return EndpointUnknown, ""
+	return routed{endpoint: EndpointUnknown}
 }
 
-func withID(endpoint, segment string) (string, string) {
+// routeCerby routes the part of a Cerby API path after CerbyAPIPrefix.
+func routeCerby(rest string) routed {
+	switch rest {
+	case "/accounts":
+		return routed{api: cerbyAPI, endpoint: EndpointCerbyAccounts}
+	case "/users":
+		return routed{api: cerbyAPI, endpoint: EndpointCerbyUsers}
+	}
+	parts := strings.Split(rest, "/")
+	switch {
+	case len(parts) == 3 && parts[1] == "accounts":
+		return withID(cerbyAPI, EndpointCerbyAccount, parts[2])
+	case len(parts) == 3 && parts[1] == "users":
+		return withID(cerbyAPI, EndpointCerbyUser, parts[2])
+	case len(parts) == 4 && parts[1] == "users" && parts[3] == "accounts":
+		return withID(cerbyAPI, EndpointCerbyUserAccounts, parts[2])
+	}
+	return routed{api: cerbyAPI, endpoint: EndpointUnknown}
+}
+
+func withID(a api, endpoint, segment string) routed {
 	id, err := url.PathUnescape(segment)
 	if err != nil || id == "" {
-		return EndpointUnknown, ""
+		return routed{api: a, endpoint: EndpointUnknown}
 	}
-	return endpoint, id
+	return routed{api: a, endpoint: endpoint, id: id}
 }
 
 // logRequest writes method, path and query, status and duration; headers,

@@ -8,21 +8,28 @@ import (
 	"sync"
 )
 
-// accountEntry is an account encoded once, with what the filters need.
+// accountEntry is an account encoded once, with what the filters need. Its
+// Cerby API form is encoded when first served, so a large workspace starts
+// as fast as before and a Read API run pays nothing for it.
 type accountEntry struct {
 	id, provider, status, itemType, role, appID string
 	search                                      string // lower-cased name, username and email
 	collections, teams                          []string
 	body                                        []byte
+	extras                                      *CerbyExtras
+	cerby                                       lazyBody
 }
 
-// memberEntry is a member encoded once, with what the filters need.
+// memberEntry is a member encoded once, with what the filters need, and its
+// Cerby API forms, without and with mfaStatus, encoded when first served.
 type memberEntry struct {
-	id, status string
-	search     string // lower-cased names and email
-	guest      bool
-	onlyInIdp  bool
-	body       []byte
+	id, status           string
+	search               string // lower-cased names and email
+	guest                bool
+	onlyInIdp            bool
+	body                 []byte
+	extras               *CerbyExtras
+	cerbyPlain, cerbyMFA lazyBody
 }
 
 type entry interface {
@@ -34,6 +41,45 @@ func (e *accountEntry) key() string     { return e.id }
 func (e *accountEntry) encoded() []byte { return e.body }
 func (e *memberEntry) key() string      { return e.id }
 func (e *memberEntry) encoded() []byte  { return e.body }
+
+// cerbyEncoded is the account as a Cerby API resource.
+func (e *accountEntry) cerbyEncoded() []byte {
+	return e.cerby.get(func() []byte {
+		legacy := decodedBody(e.body)
+		return cerbyResource(e.id, "account", cerbyAccountAttributes(&legacy, e.extras))
+	})
+}
+
+// cerbyEncoded is the member as a Cerby API resource, with mfaStatus filled
+// when withMFA.
+func (e *memberEntry) cerbyEncoded(withMFA bool) []byte {
+	lazy := &e.cerbyPlain
+	if withMFA {
+		lazy = &e.cerbyMFA
+	}
+	return lazy.get(func() []byte {
+		legacy := decodedBody(e.body)
+		return cerbyResource(e.id, "user", cerbyUserAttributes(&legacy, e.extras, withMFA))
+	})
+}
+
+// decodedBody reads back an object the state encoded itself, so it decodes.
+func decodedBody(body []byte) Object {
+	var o Object
+	_ = o.UnmarshalJSON(body)
+	return o
+}
+
+// lazyBody is an encoding made once, when first needed.
+type lazyBody struct {
+	once sync.Once
+	body []byte
+}
+
+func (l *lazyBody) get(encode func() []byte) []byte {
+	l.once.Do(func() { l.body = encode() })
+	return l.body
+}
 
 // collection is an ordered list with an id index. The list is replaced, never
 // written in place, so a listing can keep reading a slice it took under the
@@ -97,6 +143,7 @@ func newState(ws *Workspace, seed int64) (*state, error) {
 		if err != nil {
 			return nil, fmt.Errorf("accounts[%d]: %w", i, err)
 		}
+		entry.extras = ws.cerbyExtras(false, entry.id).clone()
 		st.accounts.add(entry)
 	}
 	for i := range ws.Members {
@@ -104,12 +151,26 @@ func newState(ws *Workspace, seed int64) (*state, error) {
 		if err != nil {
 			return nil, fmt.Errorf("members[%d]: %w", i, err)
 		}
+		entry.extras = ws.cerbyExtras(true, entry.id).clone()
 		st.members.add(entry)
 	}
 	for member, ids := range ws.Access {
 		st.access[member] = slices.Clone(ids)
 	}
 	return st, nil
+}
+
+// clone copies extras deeply, so later changes to the workspace are not seen;
+// nil stays nil.
+func (x *CerbyExtras) clone() *CerbyExtras {
+	if x == nil {
+		return nil
+	}
+	c := &CerbyExtras{Attributes: Object{Fields: make([]Field, len(x.Attributes.Fields))}, Omit: slices.Clone(x.Omit)}
+	for i, f := range x.Attributes.Fields {
+		c.Attributes.Fields[i] = Field{Key: f.Key, Value: slices.Clone(f.Value)}
+	}
+	return c
 }
 
 func newAccountEntry(o *Object) (*accountEntry, error) {
@@ -160,6 +221,12 @@ func (st *state) account(id string) *accountEntry {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
 	return st.accounts.byID[id]
+}
+
+func (st *state) member(id string) *memberEntry {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	return st.members.byID[id]
 }
 
 func (st *state) accountList() []*accountEntry {

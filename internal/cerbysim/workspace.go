@@ -15,12 +15,33 @@ const (
 	KeyOnlyInIdp     = "onlyInIdp"
 )
 
-// Workspace is the data a Server serves: accounts and members as raw API
-// objects, and which member reaches which account.
+// Workspace is the data a Server serves: accounts and members as raw Read
+// API objects, which member reaches which account, and what the Cerby API
+// serves beyond what it maps from those objects.
 type Workspace struct {
 	Accounts []Object            `json:"accounts"`
 	Members  []Object            `json:"members"`
 	Access   map[string][]string `json:"access"`
+	// CerbyAPI is optional; without it the Cerby API serves only what it maps
+	// from the Read API objects.
+	CerbyAPI *CerbyAPIData `json:"cerbyApi,omitempty"`
+}
+
+// CerbyAPIData holds, by account or member id, what only the Cerby API
+// serves, so the Read API objects, and so its answers, stay as they are.
+type CerbyAPIData struct {
+	Accounts map[string]CerbyExtras `json:"accounts,omitempty"`
+	Members  map[string]CerbyExtras `json:"members,omitempty"`
+}
+
+// CerbyExtras changes one object's Cerby API attributes: Attributes are
+// added to those mapped from the Read API object (replacing one of the same
+// name), then the attributes named in Omit are left out. A member's
+// "mfaStatus" attribute here is served only when a request asks for it
+// (mfaStatus=true); otherwise mfaStatus is null.
+type CerbyExtras struct {
+	Attributes Object   `json:"attributes"`
+	Omit       []string `json:"omit,omitempty"`
 }
 
 // LoadWorkspace reads a workspace file (format in the package comment).
@@ -80,6 +101,19 @@ func (w *Workspace) Validate() error {
 			}
 		}
 	}
+	if w.CerbyAPI == nil {
+		return nil
+	}
+	for id := range w.CerbyAPI.Accounts {
+		if !accounts[id] {
+			return fmt.Errorf("cerbyApi.accounts: %q is not the id of an account", id)
+		}
+	}
+	for id := range w.CerbyAPI.Members {
+		if !members[id] {
+			return fmt.Errorf("cerbyApi.members: %q is not the id of a member", id)
+		}
+	}
 	return nil
 }
 
@@ -114,6 +148,41 @@ func (w *Workspace) Account(id string) *Object { return findByID(w.Accounts, id)
 
 // Member returns the member with the given id, or nil.
 func (w *Workspace) Member(id string) *Object { return findByID(w.Members, id) }
+
+// CerbyAPIAccount returns the attributes the Cerby API serves for an
+// account, in order; false when there is no such account.
+func (w *Workspace) CerbyAPIAccount(id string) (Object, bool) {
+	o := w.Account(id)
+	if o == nil {
+		return Object{}, false
+	}
+	return cerbyAccountAttributes(o, w.cerbyExtras(false, id)), true
+}
+
+// CerbyAPIUser returns the attributes the Cerby API serves for a member,
+// with mfaStatus filled as for a request with mfaStatus=true when withMFA
+// is set; false when there is no such member.
+func (w *Workspace) CerbyAPIUser(id string, withMFA bool) (Object, bool) {
+	o := w.Member(id)
+	if o == nil {
+		return Object{}, false
+	}
+	return cerbyUserAttributes(o, w.cerbyExtras(true, id), withMFA), true
+}
+
+func (w *Workspace) cerbyExtras(member bool, id string) *CerbyExtras {
+	if w.CerbyAPI == nil {
+		return nil
+	}
+	extras, ok := w.CerbyAPI.Accounts[id]
+	if member {
+		extras, ok = w.CerbyAPI.Members[id]
+	}
+	if !ok {
+		return nil
+	}
+	return &extras
+}
 
 func idsOf(objects []Object) []string {
 	ids := make([]string, len(objects))

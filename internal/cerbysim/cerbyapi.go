@@ -1,0 +1,314 @@
+package cerbysim
+
+import (
+	"fmt"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// The Cerby API's paging: page[number] from 1, page[size] from 1 to
+// CerbyMaxPageSize, CerbyDefaultPageSize when not sent; meta.page.maxSize is
+// always CerbyMaxPageSize.
+const (
+	CerbyDefaultPageSize = 25
+	CerbyMaxPageSize     = 100
+	// cerbyMaxPageNumber bounds page[number] so that item positions cannot
+	// overflow; a larger one is a validation error.
+	cerbyMaxPageNumber = 1_000_000_000
+)
+
+// The values the Cerby API's enumerated filters accept.
+var (
+	cerbyAccountStatuses = []string{"enabled", "disabled"}
+	cerbyUserStatuses    = []string{"live", "pending", "disabled"}
+)
+
+func (s *Server) dispatchCerby(w http.ResponseWriter, r *http.Request, q url.Values, rt routed) {
+	switch rt.endpoint {
+	case EndpointCerbyAccounts:
+		s.cerbyListAccounts(w, r, q, s.state.accountList)
+	case EndpointCerbyAccount:
+		s.cerbyGetAccount(w, rt.id)
+	case EndpointCerbyUsers:
+		s.cerbyListUsers(w, r, q)
+	case EndpointCerbyUser:
+		s.cerbyGetUser(w, q, rt.id)
+	case EndpointCerbyUserAccounts:
+		s.cerbyUserAccounts(w, r, q, rt.id)
+	default:
+		s.cerbyNoEndpoint(w, r)
+	}
+}
+
+func (s *Server) cerbyNoEndpoint(w http.ResponseWriter, r *http.Request) {
+	s.fail(w, cerbyAPI, apiError{status: http.StatusNotFound, code: "not_found", detail: fmt.Sprintf("No endpoint at %s.", r.URL.Path)})
+}
+
+// cerbyListAccounts serves /accounts, and a member's accounts when list
+// gives them. The simulator's key has no owner, so /accounts lists every account of
+// the workspace: the real API would list only the accounts the key's owner
+// holds the Owner role on, but serving them all keeps the two APIs' listings
+// of one workspace equal, which is what the provider's tests compare.
+func (s *Server) cerbyListAccounts(w http.ResponseWriter, r *http.Request, q url.Values, list func() []*accountEntry) {
+	pg, err := parseCerbyPage(q)
+	var f accountFilter
+	if err == nil {
+		f, err = cerbyAccountFilter(q)
+	}
+	if err != nil {
+		s.fail(w, cerbyAPI, err.apiError())
+		return
+	}
+	items, matched := listPage(s, pg.page, s.state.changeAccounts, list, matcher[*accountEntry](f))
+	s.writeCerbyList(w, r, q, pg, matched, func() []byte {
+		return itemsJSON(items, (*accountEntry).cerbyEncoded)
+	})
+}
+
+func (s *Server) cerbyGetAccount(w http.ResponseWriter, id string) {
+	entry := s.state.account(id)
+	if entry == nil {
+		s.fail(w, cerbyAPI, apiError{status: http.StatusNotFound, code: "not_found", detail: fmt.Sprintf("Account %s not found.", id)})
+		return
+	}
+	writeCerbyData(w, entry.cerbyEncoded())
+}
+
+func (s *Server) cerbyListUsers(w http.ResponseWriter, r *http.Request, q url.Values) {
+	pg, err := parseCerbyPage(q)
+	var f memberFilter
+	var withMFA bool
+	if err == nil {
+		f, err = cerbyUserFilter(q)
+	}
+	if err == nil {
+		withMFA, err = cerbyBool(q, "mfaStatus")
+	}
+	if err != nil {
+		s.fail(w, cerbyAPI, err.apiError())
+		return
+	}
+	items, matched := listPage(s, pg.page, s.state.changeMembers, s.state.memberList, matcher[*memberEntry](f))
+	s.writeCerbyList(w, r, q, pg, matched, func() []byte {
+		return itemsJSON(items, func(e *memberEntry) []byte { return e.cerbyEncoded(withMFA) })
+	})
+}
+
+// cerbyGetUser serves a workspace member; people only in the identity
+// provider are not members, so they are not found, as in the listing.
+func (s *Server) cerbyGetUser(w http.ResponseWriter, q url.Values, id string) {
+	withMFA, err := cerbyBool(q, "mfaStatus")
+	if err != nil {
+		s.fail(w, cerbyAPI, err.apiError())
+		return
+	}
+	entry := s.state.member(id)
+	if entry == nil || entry.onlyInIdp {
+		s.fail(w, cerbyAPI, apiError{status: http.StatusNotFound, code: "not_found", detail: fmt.Sprintf("User %s not found.", id)})
+		return
+	}
+	writeCerbyData(w, entry.cerbyEncoded(withMFA))
+}
+
+// cerbyUserAccounts serves a member's accounts like /accounts, filters
+// included; CerbyAPIOptions.UserAccounts can take the endpoint away.
+func (s *Server) cerbyUserAccounts(w http.ResponseWriter, r *http.Request, q url.Values, id string) {
+	switch s.cfg.CerbyAPI.UserAccounts {
+	case UserAccountsNotFound:
+		s.cerbyNoEndpoint(w, r)
+		return
+	case UserAccountsNotAllowed:
+		w.Header().Set("Allow", http.MethodPost)
+		s.fail(w, cerbyAPI, apiError{status: http.StatusMethodNotAllowed, detail: fmt.Sprintf("Method GET is not allowed at %s.", r.URL.Path)})
+		return
+	}
+	if _, known := s.state.accountsOf(id); !known {
+		s.fail(w, cerbyAPI, apiError{status: http.StatusNotFound, code: "not_found", detail: fmt.Sprintf("User %s not found.", id)})
+		return
+	}
+	s.cerbyListAccounts(w, r, q, func() []*accountEntry {
+		reached, _ := s.state.accountsOf(id)
+		return reached
+	})
+}
+
+// cerbyPaging is a Cerby API page request: its number and size, and the
+// same page in the terms every listing is cut in.
+type cerbyPaging struct {
+	number, size int
+	page         page
+}
+
+func parseCerbyPage(q url.Values) (cerbyPaging, *paramError) {
+	number, err := intParam(q, "page[number]", 1, 1, cerbyMaxPageNumber)
+	if err != nil {
+		return cerbyPaging{}, err
+	}
+	size, err := intParam(q, "page[size]", CerbyDefaultPageSize, 1, CerbyMaxPageSize)
+	if err != nil {
+		return cerbyPaging{}, err
+	}
+	return cerbyPaging{number: number, size: size, page: page{start: (number-1)*size + 1, size: size}}, nil
+}
+
+func cerbyAccountFilter(q url.Values) (accountFilter, *paramError) {
+	statuses, err := enumParam(q, "filter[status]", cerbyAccountStatuses)
+	return accountFilter{providers: csv(q.Get("filter[application]")), statuses: statuses}, err
+}
+
+func cerbyUserFilter(q url.Values) (memberFilter, *paramError) {
+	f := memberFilter{search: strings.ToLower(q.Get("filter"))}
+	var err *paramError
+	if f.status, err = enumParam(q, "filter[status]", cerbyUserStatuses); err != nil {
+		return f, err
+	}
+	if q.Has("filter[isGuest]") {
+		guest, err := cerbyBool(q, "filter[isGuest]")
+		if err != nil {
+			return f, err
+		}
+		f.guest = &guest
+	}
+	return f, nil
+}
+
+// paramError is a query parameter the Cerby API refuses: a 400 whose meta
+// locates it, in the validation style of the bodies Cerby's customers saw.
+type paramError struct {
+	param, msg, kind string
+}
+
+func (e *paramError) apiError() apiError {
+	return apiError{
+		status: http.StatusBadRequest,
+		code:   "validation_error",
+		detail: fmt.Sprintf("Query parameter %s: %s.", e.param, e.msg),
+		meta:   map[string]any{"loc": []string{"query", e.param}, "msg": e.msg, "type": e.kind},
+	}
+}
+
+func intParam(q url.Values, name string, fallback, least, most int) (int, *paramError) {
+	if !q.Has(name) {
+		return fallback, nil
+	}
+	raw := q.Get(name)
+	n, err := strconv.Atoi(raw)
+	switch {
+	case err != nil:
+		return 0, &paramError{name, fmt.Sprintf("value is not a valid integer, got %q", raw), "type_error.integer"}
+	case n < least:
+		return 0, &paramError{name, fmt.Sprintf("ensure this value is greater than or equal to %d, got %d", least, n), "value_error.number.not_ge"}
+	case n > most:
+		return 0, &paramError{name, fmt.Sprintf("ensure this value is less than or equal to %d, got %d", most, n), "value_error.number.not_le"}
+	}
+	return n, nil
+}
+
+// enumParam reads a comma-separated list whose every value must be allowed.
+func enumParam(q url.Values, name string, allowed []string) ([]string, *paramError) {
+	values := csv(q.Get(name))
+	for _, v := range values {
+		if !slices.Contains(allowed, v) {
+			return nil, &paramError{name, fmt.Sprintf("value is not a valid enumeration member; permitted: %s; got %q", strings.Join(allowed, ", "), v), "type_error.enum"}
+		}
+	}
+	return values, nil
+}
+
+func cerbyBool(q url.Values, name string) (bool, *paramError) {
+	if !q.Has(name) {
+		return false, nil
+	}
+	value, err := strconv.ParseBool(q.Get(name))
+	if err != nil {
+		return false, &paramError{name, fmt.Sprintf("value could not be parsed to a boolean, got %q", q.Get(name)), "type_error.bool"}
+	}
+	return value, nil
+}
+
+// cerbyLinks is the links member of a listing; a nil link is null.
+type cerbyLinks struct {
+	Self     string  `json:"self"`
+	Next     *string `json:"next"`
+	Previous *string `json:"previous"`
+}
+
+type cerbyMeta struct {
+	Page cerbyPageMeta `json:"page"`
+}
+
+type cerbyPageMeta struct {
+	MaxSize int  `json:"maxSize"`
+	Total   *int `json:"total,omitempty"`
+}
+
+// writeCerbyList writes {"data": [...], "links": {...}, "meta": {"page":
+// {...}}}; data is the page's items, encoded.
+func (s *Server) writeCerbyList(w http.ResponseWriter, r *http.Request, q url.Values, pg cerbyPaging, matched int, data func() []byte) {
+	meta := cerbyMeta{Page: cerbyPageMeta{MaxSize: CerbyMaxPageSize}}
+	if total, ok := s.cfg.Faults.total(matched, pg.page); ok {
+		meta.Page.Total = &total
+	}
+	items := data()
+	links := encodeJSON(s.cerbyLinks(r, q, pg, matched))
+	metaJSON := encodeJSON(meta)
+	body := make([]byte, 0, len(items)+len(links)+len(metaJSON)+32)
+	body = append(body, `{"data":`...)
+	body = append(body, items...)
+	body = append(body, `,"links":`...)
+	body = append(body, links...)
+	body = append(body, `,"meta":`...)
+	body = append(body, metaJSON...)
+	body = append(body, '}')
+	writeBody(w, http.StatusOK, "application/json", body)
+}
+
+// cerbyLinks are root-relative links to the pages around pg, carrying every
+// parameter of the request with page[number] and page[size] set, encoded as
+// url.Values.Encode does (brackets as %5B and %5D), as the real API's are.
+// next is null on the last page of the matched items, previous on page 1;
+// the NextOrigin and NextRepeatsSelf faults change next.
+func (s *Server) cerbyLinks(r *http.Request, q url.Values, pg cerbyPaging, matched int) cerbyLinks {
+	at := func(number int) string {
+		v := maps.Clone(q)
+		if v == nil {
+			v = url.Values{}
+		}
+		v.Set("page[number]", strconv.Itoa(number))
+		v.Set("page[size]", strconv.Itoa(pg.size))
+		return r.URL.EscapedPath() + "?" + v.Encode()
+	}
+	links := cerbyLinks{Self: at(pg.number)}
+	if pg.number > 1 {
+		previous := at(pg.number - 1)
+		links.Previous = &previous
+	}
+	f := s.cfg.Faults
+	var next string
+	switch {
+	case f.NextRepeatsSelf:
+		next = links.Self
+	case pg.number*pg.size < matched:
+		next = at(pg.number + 1)
+	}
+	if next != "" {
+		if f.NextOrigin != "" {
+			next = strings.TrimSuffix(f.NextOrigin, "/") + next
+		}
+		links.Next = &next
+	}
+	return links
+}
+
+// writeCerbyData writes one resource: {"data": {...}}.
+func writeCerbyData(w http.ResponseWriter, resource []byte) {
+	body := make([]byte, 0, len(resource)+10)
+	body = append(body, `{"data":`...)
+	body = append(body, resource...)
+	body = append(body, '}')
+	writeBody(w, http.StatusOK, "application/json", body)
+}
