@@ -1,14 +1,18 @@
-// Command cerbysim serves a local imitation of the Cerby Read API, with a
-// generated or hand-written workspace and optional faults, for demos,
-// examples, benchmarks and tests.
+// Command cerbysim serves a local imitation of Cerby's Read API (/v1) and
+// Cerby API (/api/v1) at once, with a generated or hand-written workspace and
+// optional faults, for demos, examples, benchmarks and tests.
 //
 // It prints the settings a client needs as shell assignments, for example
 //
 //	CERBY_ENDPOINT=http://127.0.0.1:43123
 //	CERBY_API_KEY=sim_…
+//	CERBY_API_ENDPOINT=http://127.0.0.1:43123/api/v1
 //
 // on stdout (and into -ready-file when given), logs one line per request on
-// stderr, and stops cleanly on SIGINT or SIGTERM.
+// stderr, and stops cleanly on SIGINT or SIGTERM. CERBY_ENDPOINT is the Read
+// API's base URL, CERBY_API_ENDPOINT the Cerby API's; the one key works on
+// both. CERBY_API_ENDPOINT comes last, after the lines that were there
+// before it, so a reader of those lines finds them as it always did.
 package main
 
 import (
@@ -52,6 +56,7 @@ type options struct {
 	quiet            bool
 	logArrival       bool
 	faults           cerbysim.Faults
+	cerbyAPI         cerbysim.CerbyAPIOptions
 }
 
 // run is main without the process: it returns the exit code.
@@ -104,7 +109,24 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.faults.DuplicateItems, "duplicate-items", 0, "list the first n items of a listing again at its end")
 	fs.IntVar(&o.faults.EmptyPageAt, "empty-page-at", 0, "serve an empty page at this startIndex (0: never)")
 	fs.IntVar(&o.faults.TotalResultsOffset, "total-offset", 0, "add this to totalResults (negative: too low)")
-	fs.BoolVar(&o.faults.OmitTotalResults, "omit-total", false, "leave totalResults out of listings")
+	fs.BoolVar(&o.faults.OmitTotalResults, "omit-total", false, "leave totalResults (Cerby API: meta.page.total) out of listings")
+	fs.IntVar(&o.faults.TotalShiftAfterFirstPage, "total-shift", 0, "add this to the total of every page after the first, the listing unchanged")
+	fs.StringVar(&o.faults.NextOrigin, "next-origin", "", "Cerby API: make links.next absolute on this origin (scheme://host[:port])")
+	fs.BoolVar(&o.faults.NextRepeatsSelf, "next-repeats-self", false, "Cerby API: make links.next equal links.self on every page")
+	fs.Func("cerby-api-errors", "Cerby API error bodies: mixed (default), snake or title", func(v string) error {
+		if v == "mixed" {
+			v = ""
+		}
+		o.cerbyAPI.Errors = cerbysim.ErrorStyle(v)
+		return nil
+	})
+	fs.Func("cerby-api-user-accounts", "Cerby API GET /users/{id}/accounts: served (default), 404 or 405", func(v string) error {
+		if v == "served" {
+			v = ""
+		}
+		o.cerbyAPI.UserAccounts = cerbysim.UserAccountsMode(v)
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -131,6 +153,9 @@ func (o options) check(fs *flag.FlagSet) error {
 		})
 	}
 	if err := o.faults.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := o.cerbyAPI.Validate(); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
@@ -163,7 +188,7 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	cfg := cerbysim.Config{APIKey: o.apiKey, BearerToken: o.bearerToken, RequireWorkspace: o.requireWorkspace, Faults: o.faults}
+	cfg := cerbysim.Config{APIKey: o.apiKey, BearerToken: o.bearerToken, RequireWorkspace: o.requireWorkspace, Faults: o.faults, CerbyAPI: o.cerbyAPI}
 	if !o.quiet {
 		cfg.Log, cfg.LogArrival = stderr, o.logArrival
 	}
@@ -177,7 +202,8 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	}
 	settings := readySettings(baseURL, o)
 	fmt.Fprint(stdout, settings)
-	fmt.Fprintf(stderr, "cerbysim: serving %d accounts and %d members at %s; stop with Ctrl-C\n", len(ws.Accounts), len(ws.Members), baseURL)
+	fmt.Fprintf(stderr, "cerbysim: serving %d accounts and %d members at %s (Cerby API: %s); stop with Ctrl-C\n",
+		len(ws.Accounts), len(ws.Members), baseURL, baseURL+cerbysim.CerbyAPIPrefix)
 	if o.readyFile != "" {
 		if err := writeAtomically(o.readyFile, settings); err != nil {
 			_ = sim.Close()
@@ -211,12 +237,14 @@ func randomKey() (string, error) {
 }
 
 // readySettings are the lines a script evals or sources. The bearer token is
-// left out: whoever passed it already has it.
+// left out: whoever passed it already has it. CERBY_API_ENDPOINT is last so
+// the lines before it are what they were before the Cerby API was served.
 func readySettings(baseURL string, o options) string {
 	lines := []string{"CERBY_ENDPOINT=" + shellQuote(baseURL), "CERBY_API_KEY=" + shellQuote(o.apiKey)}
 	if o.requireWorkspace != "" {
 		lines = append(lines, "CERBY_WORKSPACE="+shellQuote(o.requireWorkspace))
 	}
+	lines = append(lines, "CERBY_API_ENDPOINT="+shellQuote(baseURL+cerbysim.CerbyAPIPrefix))
 	return strings.Join(lines, "\n") + "\n"
 }
 

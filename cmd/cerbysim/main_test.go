@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -163,4 +166,100 @@ func waitForFile(t *testing.T, path string) map[string]string {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+func TestCerbyAPIFlagErrors(t *testing.T) {
+	cases := map[string][]string{
+		"CerbyAPI.Errors":       {"-cerby-api-errors", "loud"},
+		"CerbyAPI.UserAccounts": {"-cerby-api-user-accounts", "410"},
+		"NextOrigin":            {"-next-origin", "https://elsewhere.example/api"},
+	}
+	for want, args := range cases {
+		code, _, stderr := runForTest(t, context.Background(), args...)
+		if code != 2 || !strings.Contains(stderr, want) {
+			t.Errorf("%v: exit %d, stderr %q; want a failure mentioning %q", args, code, stderr, want)
+		}
+	}
+}
+
+// TestReadyFileNamesTheCerbyAPI serves in-process and reads the Cerby API's
+// base URL from the ready file, with the Cerby API flags applied.
+func TestReadyFileNamesTheCerbyAPI(t *testing.T) {
+	ready := filepath.Join(t.TempDir(), "ready.env")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	var stderr syncWriter
+	go func() {
+		done <- run(ctx, []string{"-accounts", "6", "-members", "3", "-api-key", "k2", "-quiet", "-ready-file", ready,
+			"-cerby-api-errors", "title", "-cerby-api-user-accounts", "405", "-next-repeats-self"}, io.Discard, &stderr)
+	}()
+	settings := waitForFile(t, ready)
+	endpoint, cerbyAPI := settings["CERBY_ENDPOINT"], settings["CERBY_API_ENDPOINT"]
+	if cerbyAPI != endpoint+"/api/v1" || settings["CERBY_API_KEY"] != "k2" {
+		t.Fatalf("ready file settings %v", settings)
+	}
+	data, err := os.ReadFile(ready)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Split(strings.TrimSpace(string(data)), "\n"); len(lines) != 3 || !strings.HasPrefix(lines[2], "CERBY_API_ENDPOINT=") {
+		t.Fatalf("CERBY_API_ENDPOINT should come after the Read API's lines:\n%s", data)
+	}
+
+	fetch := func(path string, headers ...string) (int, http.Header, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, cerbyAPI+path, nil)
+		for i := 0; i+1 < len(headers); i += 2 {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header, body
+	}
+	status, _, body := fetch("/accounts?page[size]=2", "X-API-Key", "k2")
+	var page struct {
+		Data  []json.RawMessage
+		Links struct{ Self, Next string }
+	}
+	if err := json.Unmarshal(body, &page); err != nil || status != 200 || len(page.Data) != 2 || page.Links.Next != page.Links.Self {
+		t.Fatalf("status %d, body %s", status, body)
+	}
+	if status, _, body := fetch("/accounts"); status != 401 || !bytes.Contains(body, []byte(`"code":"Unauthorized"`)) {
+		t.Fatalf("no key: %d %s", status, body)
+	}
+	if status, header, _ := fetch("/users/x/accounts", "X-API-Key", "k2"); status != 405 || header.Get("Allow") != "POST" {
+		t.Fatalf("a member's accounts: %d", status)
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 || !strings.Contains(stderr.String(), "(Cerby API: "+cerbyAPI+")") {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("run did not stop")
+	}
+}
+
+type syncWriter struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (w *syncWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.Write(p)
+}
+
+func (w *syncWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
 }
