@@ -101,7 +101,7 @@ func TestCerbyListAccountsEnvelope(t *testing.T) {
 }
 
 // TestCerbyAccountAttributes pins the mapping from a Read API account
-// (contract/cerby-api.md, §7.2), extras and omissions included.
+// (contract/cerby-api.md, §5.1), extras and omissions included.
 func TestCerbyAccountAttributes(t *testing.T) {
 	ws, err := ParseWorkspace([]byte(`{
 	  "accounts": [

@@ -8,7 +8,7 @@ import (
 
 // The Cerby API serves the same accounts and members as the Read API, as
 // JSON:API resources {id, type, attributes}. Their attributes are mapped
-// from the Read API objects as contract/cerby-api.md (§7.2, §7.3) says, then
+// from the Read API objects as contract/cerby-api.md (§5.1, §5.2) says, then
 // changed by the workspace's CerbyExtras.
 
 // attributeMap is one Cerby API attribute and the Read API key it comes from.

@@ -58,11 +58,11 @@
 // "meta": {"page": {"maxSize": 100, "total": n}}}, by id {"data": {...}};
 // items are {"id", "type": "account" or "user", "attributes"}. Account
 // attributes are mapped from the Read API object as contract/cerby-api.md,
-// §7.2, says (label from name, application from provider, lastLoginBy from
+// §5.1, says (label from name, application from provider, lastLoginBy from
 // lastLoginUserName, cerbyManagedEmail and cerbyManagedPhone from
 // isEmailManaged and isPhoneManaged, hasTotp from hasTotpVirtualDevice,
 // createdBy the creator's id, avatarUrl from avatar_url, createdByEmail from
-// a createdBy object, the rest by their own names); user attributes as §7.3
+// a createdBy object, the rest by their own names); user attributes as §5.2
 // says. Read API keys with no Cerby API counterpart are not served there.
 // Workspace.CerbyAPIAccount and CerbyAPIUser return what is served.
 //

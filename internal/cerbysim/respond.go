@@ -80,7 +80,7 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 
 // ErrorStyle picks how the Cerby API words its error bodies,
 // {"errors":[{"code","title","detail","status","meta"}]}. Cerby's examples
-// disagree with each other (contract/cerby-api.md, §6), so a client must read
+// disagree with each other (contract/cerby-api.md, §7 and §9), so a client must read
 // every variant; a test picks one, or leaves the default mix.
 type ErrorStyle string
 
