@@ -1,6 +1,7 @@
 package cerbysim
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"net/http"
@@ -28,9 +29,14 @@ var (
 )
 
 func (s *Server) dispatchCerby(w http.ResponseWriter, r *http.Request, q url.Values, rt routed) {
+	if missing := s.missingScope(rt.endpoint); missing != "" {
+		s.fail(w, cerbyAPI, apiError{status: http.StatusUnauthorized, code: "unauthorized",
+			detail: fmt.Sprintf("The API key lacks the scope %s this endpoint needs.", missing)})
+		return
+	}
 	switch rt.endpoint {
 	case EndpointCerbyAccounts:
-		s.cerbyListAccounts(w, r, q, s.state.accountList)
+		s.cerbyListAccounts(w, r, q, s.state.accountList, s.cfg.CerbyAPI.OwnerOnly)
 	case EndpointCerbyAccount:
 		s.cerbyGetAccount(w, rt.id)
 	case EndpointCerbyUsers:
@@ -44,20 +50,52 @@ func (s *Server) dispatchCerby(w http.ResponseWriter, r *http.Request, q url.Val
 	}
 }
 
+// missingScope names a scope the endpoint needs and the key lacks, "" when
+// none is missing.
+func (s *Server) missingScope(endpoint string) string {
+	scopes := s.cfg.CerbyAPI.Scopes
+	if scopes == nil {
+		return ""
+	}
+	accounts := slices.Contains(scopes, ScopeReadAccounts) || slices.Contains(scopes, ScopeReadItems)
+	users := slices.Contains(scopes, ScopeReadUsers)
+	switch endpoint {
+	case EndpointCerbyAccounts, EndpointCerbyAccount:
+		if !accounts {
+			return ScopeReadAccounts
+		}
+	case EndpointCerbyUsers, EndpointCerbyUser:
+		if !users {
+			return ScopeReadUsers
+		}
+	case EndpointCerbyUserAccounts:
+		if !users {
+			return ScopeReadUsers
+		}
+		if !accounts {
+			return ScopeReadAccounts
+		}
+	}
+	return ""
+}
+
 func (s *Server) cerbyNoEndpoint(w http.ResponseWriter, r *http.Request) {
 	s.fail(w, cerbyAPI, apiError{status: http.StatusNotFound, code: "not_found", detail: fmt.Sprintf("No endpoint at %s.", r.URL.Path)})
 }
 
 // cerbyListAccounts serves /accounts, and a member's accounts when list
-// gives them. The simulator's key has no owner, so /accounts lists every account of
-// the workspace: the real API would list only the accounts the key's owner
-// holds the Owner role on, but serving them all keeps the two APIs' listings
-// of one workspace equal, which is what the provider's tests compare.
-func (s *Server) cerbyListAccounts(w http.ResponseWriter, r *http.Request, q url.Values, list func() []*accountEntry) {
+// gives them (ownerOnly false). The simulator's key has no owner, so by
+// default /accounts lists every account of the workspace: the real API
+// lists only the accounts the key's owner holds the Owner role on, but
+// serving them all keeps the two APIs' listings of one workspace equal,
+// which is what the provider's tests compare. CerbyAPIOptions.OwnerOnly
+// applies the real rule.
+func (s *Server) cerbyListAccounts(w http.ResponseWriter, r *http.Request, q url.Values, list func() []*accountEntry, ownerOnly bool) {
 	pg, err := parseCerbyPage(q)
 	var f accountFilter
 	if err == nil {
 		f, err = cerbyAccountFilter(q)
+		f.ownerOnly = ownerOnly
 	}
 	if err != nil {
 		s.fail(w, cerbyAPI, err.apiError())
@@ -71,7 +109,7 @@ func (s *Server) cerbyListAccounts(w http.ResponseWriter, r *http.Request, q url
 
 func (s *Server) cerbyGetAccount(w http.ResponseWriter, id string) {
 	entry := s.state.account(id)
-	if entry == nil {
+	if entry == nil || (s.cfg.CerbyAPI.OwnerOnly && !entry.owned()) {
 		s.fail(w, cerbyAPI, apiError{status: http.StatusNotFound, code: "not_found", detail: fmt.Sprintf("Account %s not found.", id)})
 		return
 	}
@@ -130,10 +168,11 @@ func (s *Server) cerbyUserAccounts(w http.ResponseWriter, r *http.Request, q url
 		s.fail(w, cerbyAPI, apiError{status: http.StatusNotFound, code: "not_found", detail: fmt.Sprintf("User %s not found.", id)})
 		return
 	}
+	// Whether the Owner rule applies here too is not known; it does not.
 	s.cerbyListAccounts(w, r, q, func() []*accountEntry {
 		reached, _ := s.state.accountsOf(id)
 		return reached
-	})
+	}, false)
 }
 
 // cerbyPaging is a Cerby API page request: its number and size, and the
@@ -230,13 +269,6 @@ func cerbyBool(q url.Values, name string) (bool, *paramError) {
 	return value, nil
 }
 
-// cerbyLinks is the links member of a listing; a nil link is null.
-type cerbyLinks struct {
-	Self     string  `json:"self"`
-	Next     *string `json:"next"`
-	Previous *string `json:"previous"`
-}
-
 type cerbyMeta struct {
 	Page cerbyPageMeta `json:"page"`
 }
@@ -254,13 +286,15 @@ func (s *Server) writeCerbyList(w http.ResponseWriter, r *http.Request, q url.Va
 		meta.Page.Total = &total
 	}
 	items := data()
-	links := encodeJSON(s.cerbyLinks(r, q, pg, matched))
 	metaJSON := encodeJSON(meta)
-	body := make([]byte, 0, len(items)+len(links)+len(metaJSON)+32)
+	body := make([]byte, 0, len(items)+len(metaJSON)+512)
 	body = append(body, `{"data":`...)
 	body = append(body, items...)
-	body = append(body, `,"links":`...)
-	body = append(body, links...)
+	if !s.cfg.Faults.OmitLinks {
+		links, _ := s.cerbyLinks(r, q, pg, matched).MarshalJSON() // strings only: it encodes
+		body = append(body, `,"links":`...)
+		body = append(body, links...)
+	}
 	body = append(body, `,"meta":`...)
 	body = append(body, metaJSON...)
 	body = append(body, '}')
@@ -269,37 +303,46 @@ func (s *Server) writeCerbyList(w http.ResponseWriter, r *http.Request, q url.Va
 
 // cerbyLinks are root-relative links to the pages around pg, carrying every
 // parameter of the request with page[number] and page[size] set, encoded as
-// url.Values.Encode does (brackets as %5B and %5D), as the real API's are.
-// next is null on the last page of the matched items, previous on page 1;
-// the NextOrigin and NextRepeatsSelf faults change next.
-func (s *Server) cerbyLinks(r *http.Request, q url.Values, pg cerbyPaging, matched int) cerbyLinks {
-	at := func(number int) string {
+// url.Values.Encode does (brackets as %5B and %5D), as the real API's are:
+// {"self", "next", "previous"}. next is null on the last page of the
+// matched items, previous on page 1; the link faults change them.
+func (s *Server) cerbyLinks(r *http.Request, q url.Values, pg cerbyPaging, matched int) Object {
+	f := s.cfg.Faults
+	at := func(path string, number int) string {
 		v := maps.Clone(q)
 		if v == nil {
 			v = url.Values{}
 		}
 		v.Set("page[number]", strconv.Itoa(number))
 		v.Set("page[size]", strconv.Itoa(pg.size))
-		return r.URL.EscapedPath() + "?" + v.Encode()
+		return path + "?" + v.Encode()
 	}
-	links := cerbyLinks{Self: at(pg.number)}
+	self := at(r.URL.EscapedPath(), pg.number)
+	var next, previous string
 	if pg.number > 1 {
-		previous := at(pg.number - 1)
-		links.Previous = &previous
+		previous = at(r.URL.EscapedPath(), pg.number-1)
 	}
-	f := s.cfg.Faults
-	var next string
 	switch {
 	case f.NextRepeatsSelf:
-		next = links.Self
+		next = self
 	case pg.number*pg.size < matched:
-		next = at(pg.number + 1)
-	}
-	if next != "" {
-		if f.NextOrigin != "" {
-			next = strings.TrimSuffix(f.NextOrigin, "/") + next
+		path := r.URL.EscapedPath()
+		if f.NextPath != "" {
+			path = f.NextPath
 		}
-		links.Next = &next
+		next = at(path, pg.number+1)
+	}
+	if next != "" && f.NextOrigin != "" {
+		next = strings.TrimSuffix(f.NextOrigin, "/") + next
+	}
+	links := Object{Fields: []Field{{Key: "self", Value: encodeJSON(self)}}}
+	for _, link := range []struct{ key, value string }{{"next", next}, {"previous", previous}} {
+		switch {
+		case link.value != "":
+			links.Fields = append(links.Fields, Field{Key: link.key, Value: encodeJSON(link.value)})
+		case !f.OmitNullLinks:
+			links.Fields = append(links.Fields, Field{Key: link.key, Value: json.RawMessage("null")})
+		}
 	}
 	return links
 }

@@ -731,3 +731,64 @@ func TestGenerateCerbyAPIVariants(t *testing.T) {
 		}
 	}
 }
+
+func TestCerbyOwnerOnly(t *testing.T) {
+	// a1 is "owner", a2 "account_manager", a3 "collaborator".
+	_, base := serve(t, fixture(t), Config{CerbyAPI: CerbyAPIOptions{OwnerOnly: true}})
+	var page cerbyListPage
+	get(t, base+"/api/v1/accounts").decode(t, &page)
+	if !slices.Equal(page.ids(), []string{"a1"}) || *page.Meta.Page.Total != 1 {
+		t.Fatalf("owned accounts %v of %d", page.ids(), *page.Meta.Page.Total)
+	}
+	if r := get(t, base+"/api/v1/accounts/a2"); r.status != http.StatusNotFound {
+		t.Errorf("an account not owned, by id: %d", r.status)
+	}
+	if r := get(t, base+"/api/v1/accounts/a1"); r.status != http.StatusOK {
+		t.Errorf("an owned account, by id: %d", r.status)
+	}
+	get(t, base+"/api/v1/users/m1/accounts").decode(t, &page)
+	if !slices.Equal(page.ids(), []string{"a1", "a3"}) {
+		t.Errorf("a member's accounts are not limited to the owner's: %v", page.ids())
+	}
+	var legacy accountsPage
+	get(t, base+"/v1/accounts").decode(t, &legacy)
+	if len(legacy.Accounts) != 3 {
+		t.Errorf("the Read API lists %d accounts", len(legacy.Accounts))
+	}
+	ws := Generate(3, Size{Accounts: 40})
+	_, generated := serve(t, ws, Config{CerbyAPI: CerbyAPIOptions{OwnerOnly: true}})
+	get(t, generated+"/api/v1/accounts?page[size]=100").decode(t, &page)
+	if n := len(page.Data); n == 0 || n == 40 {
+		t.Errorf("a generated workspace should own some accounts, not all: %d of 40", n)
+	}
+}
+
+func TestCerbyScopes(t *testing.T) {
+	cases := []struct {
+		scopes []string
+		want   map[string]int
+	}{
+		{nil, map[string]int{"/accounts": 200, "/accounts/a1": 200, "/users": 200, "/users/m1": 200, "/users/m1/accounts": 200}},
+		{[]string{}, map[string]int{"/accounts": 401, "/accounts/a1": 401, "/users": 401, "/users/m1": 401, "/users/m1/accounts": 401, "/nope": 404}},
+		{[]string{ScopeReadAccounts}, map[string]int{"/accounts": 200, "/accounts/a1": 200, "/users": 401, "/users/m1/accounts": 401}},
+		{[]string{ScopeReadItems}, map[string]int{"/accounts": 200, "/users/m1": 401}},
+		{[]string{ScopeReadUsers}, map[string]int{"/accounts/zz": 401, "/users": 200, "/users/m1": 200, "/users/m1/accounts": 401}},
+		{[]string{ScopeReadUsers, ScopeReadItems}, map[string]int{"/users/m1/accounts": 200}},
+	}
+	for _, c := range cases {
+		_, base := serve(t, fixture(t), Config{CerbyAPI: CerbyAPIOptions{Scopes: c.scopes}})
+		for path, want := range c.want {
+			r := get(t, base+"/api/v1"+path)
+			if r.status != want {
+				t.Errorf("scopes %q, %s: status %d, want %d", c.scopes, path, r.status, want)
+				continue
+			}
+			if want == 401 && !strings.Contains(unquote(t, cerbyError(t, r)["detail"]), "scope read:") {
+				t.Errorf("scopes %q, %s: %s does not name the scope", c.scopes, path, r.body)
+			}
+		}
+		if r := get(t, base+"/v1/admin/users"); r.status != http.StatusOK {
+			t.Errorf("scopes %q reach the Read API: %d", c.scopes, r.status)
+		}
+	}
+}

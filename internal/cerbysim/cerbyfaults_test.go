@@ -233,3 +233,57 @@ func TestCerbyFaultsValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestLinkShapeFaults(t *testing.T) {
+	ws := Generate(9, Size{Accounts: 10})
+	t.Run("NextPath", func(t *testing.T) {
+		_, base := serve(t, ws, Config{Faults: Faults{NextPath: "/api/v1/secrets", NextOrigin: "http://127.0.0.1:9"}})
+		first := cerbyPageAt(t, base, 1)
+		if want := "http://127.0.0.1:9/api/v1/secrets?page%5Bnumber%5D=2&page%5Bsize%5D=5"; first.Links.Next == nil || *first.Links.Next != want {
+			t.Fatalf("next %v, want %s", first.Links.Next, want)
+		}
+		if !strings.HasPrefix(first.Links.Self, "/api/v1/accounts?") {
+			t.Fatalf("self %s", first.Links.Self)
+		}
+	})
+	t.Run("OmitNullLinks", func(t *testing.T) {
+		_, base := serve(t, ws, Config{Faults: Faults{OmitNullLinks: true}})
+		for number, want := range map[int]string{
+			1: `"links":{"self":"/api/v1/accounts?page%5Bnumber%5D=1&page%5Bsize%5D=5","next":"/api/v1/accounts?page%5Bnumber%5D=2&page%5Bsize%5D=5"}`,
+			2: `"links":{"self":"/api/v1/accounts?page%5Bnumber%5D=2&page%5Bsize%5D=5","previous":"/api/v1/accounts?page%5Bnumber%5D=1&page%5Bsize%5D=5"}`,
+		} {
+			r := get(t, base+"/api/v1/accounts?page[size]=5&page[number]="+jsonNumber(number))
+			if !strings.Contains(string(r.body), want) {
+				t.Errorf("page %d: %s", number, r.body)
+			}
+		}
+	})
+	t.Run("OmitLinks", func(t *testing.T) {
+		_, base := serve(t, ws, Config{Faults: Faults{OmitLinks: true}})
+		var envelope map[string]json.RawMessage
+		get(t, base+"/api/v1/accounts?page[size]=5").decode(t, &envelope)
+		if _, ok := envelope["links"]; ok || envelope["data"] == nil || envelope["meta"] == nil {
+			t.Fatalf("envelope keys %v", envelope)
+		}
+	})
+}
+
+func TestServerErrorStatus(t *testing.T) {
+	_, base := serve(t, fixture(t), Config{Faults: Faults{Random5xxRate: 1, HTMLErrorRate: 1, ServerErrorStatus: 502}})
+	for _, path := range []string{"/api/v1/accounts", "/v1/accounts", "/api/v1/users", "/v1/admin/users"} {
+		r := get(t, base+path)
+		if r.status != http.StatusBadGateway || !strings.Contains(string(r.body), "<title>502 Bad Gateway</title>") {
+			t.Errorf("%s: %d %s", path, r.status, r.body)
+		}
+	}
+	for _, bad := range []int{404, 600, -1} {
+		if err := (Faults{ServerErrorStatus: bad}).Validate(); err == nil || !strings.Contains(err.Error(), "ServerErrorStatus") {
+			t.Errorf("%d: %v", bad, err)
+		}
+	}
+	for _, bad := range []string{"api/v1/x", "/x?y=1", "/x#y"} {
+		if err := (Faults{NextPath: bad}).Validate(); err == nil || !strings.Contains(err.Error(), "NextPath") {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
+}

@@ -86,9 +86,14 @@
 //
 // The Cerby API:
 //
-//   - The key has no owner here, so /accounts lists every account, not only
-//     those the key's owner holds the Owner role on as the real API would:
-//     the two APIs then list the same accounts, which is what tests compare.
+//   - The key has no owner here, so by default /accounts lists every
+//     account, not only those the key's owner holds the Owner role on as the
+//     real API does: the two APIs then list the same accounts, which is what
+//     tests compare. CerbyAPIOptions.OwnerOnly applies the rule, taking the
+//     Read API's caller for the key's owner (its "role" on the account is
+//     owner or account_owner); a member's accounts are never limited so.
+//   - Scopes are not checked unless CerbyAPIOptions.Scopes lists the key's;
+//     then an endpoint needing one the key lacks answers 401 naming it.
 //   - The key is Config.APIKey, the Read API's; the header name may be in
 //     any case. A bearer token is never a credential here: a request with
 //     Authorization and no X-API-Key answers 401 even on a server with no

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,7 +22,7 @@ import (
 // Every fault acts on both APIs, on the Cerby API in its own terms: a
 // "startIndex" below is, there, the position of a page's first item,
 // (page[number]−1)·page[size]+1, and "totalResults" is meta.page.total. The
-// last three fields act on the Cerby API's links alone.
+// fields from NextOrigin on act on the Cerby API's links alone.
 type Faults struct {
 	Seed int64
 
@@ -38,8 +39,11 @@ type Faults struct {
 
 	// Random5xxRate is the share of requests answered 500, 502, 503 or 504;
 	// HTMLErrorRate is the share of those with a proxy's HTML page as body.
-	Random5xxRate float64
-	HTMLErrorRate float64
+	// ServerErrorStatus, when set (500 to 599), is the status of every one
+	// of them instead, such as 502 for a gateway's HTML page.
+	Random5xxRate     float64
+	HTMLErrorRate     float64
+	ServerErrorStatus int
 
 	// Latency delays every response.
 	Latency time.Duration
@@ -85,10 +89,18 @@ type Faults struct {
 	// on that origin instead of a root-relative link: a client must not send
 	// its key there.
 	NextOrigin string
+	// NextPath, when set (a path such as "/api/v1/accounts/x/secrets"),
+	// replaces the path of every links.next, its query kept: a link off the
+	// listing's path, which a client must not follow.
+	NextPath string
 	// NextRepeatsSelf makes links.next equal links.self on every page, the
 	// last included, so a client that only follows links never gets past
 	// the page it is on.
 	NextRepeatsSelf bool
+	// OmitNullLinks leaves next and previous out where they would be null,
+	// as some of Cerby's examples do; OmitLinks leaves links out altogether.
+	OmitNullLinks bool
+	OmitLinks     bool
 }
 
 // Validate reports settings that cannot be honoured.
@@ -127,6 +139,12 @@ func (f Faults) Validate() error {
 	if f.RetryAfter < 0 || f.Latency < 0 {
 		errs = append(errs, errors.New("RetryAfter and Latency must not be negative"))
 	}
+	if f.ServerErrorStatus != 0 && (f.ServerErrorStatus < 500 || f.ServerErrorStatus > 599) {
+		errs = append(errs, fmt.Errorf("ServerErrorStatus must be from 500 to 599, got %d", f.ServerErrorStatus))
+	}
+	if f.NextPath != "" && (!strings.HasPrefix(f.NextPath, "/") || strings.ContainsAny(f.NextPath, "?#")) {
+		errs = append(errs, fmt.Errorf("NextPath must be a path starting with / and without a query, got %q", f.NextPath))
+	}
 	if f.NextOrigin != "" {
 		if u, err := url.Parse(f.NextOrigin); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
 			errs = append(errs, fmt.Errorf("NextOrigin must be a scheme and host such as https://elsewhere.example, got %q", f.NextOrigin))
@@ -147,13 +165,17 @@ var serverErrorStatuses = []int{http.StatusInternalServerError, http.StatusBadGa
 // turning one fault on does not reshuffle the others.
 func (f Faults) rollFor(seq uint64) roll {
 	r := rand.New(rand.NewPCG(uint64(f.Seed), seq))
-	return roll{
+	rolled := roll{
 		drop:        r.Float64() < f.DropConnectionRate,
 		tooMany:     r.Float64() < f.Random429Rate,
 		serverError: r.Float64() < f.Random5xxRate,
 		html:        r.Float64() < f.HTMLErrorRate,
 		status:      serverErrorStatuses[r.IntN(len(serverErrorStatuses))],
 	}
+	if f.ServerErrorStatus != 0 {
+		rolled.status = f.ServerErrorStatus
+	}
+	return rolled
 }
 
 // retryAfter is the Retry-After value for a random 429, "" for none.

@@ -210,6 +210,7 @@ type accountFilter struct {
 	search, status, itemType, role, provider string
 	ids, apps, collections, teams            []string
 	providers, statuses                      []string
+	ownerOnly                                bool // the Cerby API's Owner rule
 }
 
 func newAccountFilter(q url.Values) accountFilter {
@@ -233,7 +234,7 @@ func newAccountFilter(q url.Values) accountFilter {
 
 func (f accountFilter) active() bool {
 	return f.search != "" || f.status != "" || f.itemType != "" || f.role != "" || f.provider != "" ||
-		f.ids != nil || f.apps != nil || f.collections != nil || f.teams != nil || f.providers != nil || f.statuses != nil
+		f.ids != nil || f.apps != nil || f.collections != nil || f.teams != nil || f.providers != nil || f.statuses != nil || f.ownerOnly
 }
 
 func (f accountFilter) match(e *accountEntry) bool {
@@ -247,7 +248,8 @@ func (f accountFilter) match(e *accountEntry) bool {
 		(f.collections == nil || overlaps(f.collections, e.collections)) &&
 		(f.teams == nil || overlaps(f.teams, e.teams)) &&
 		(f.providers == nil || slices.Contains(f.providers, e.provider)) &&
-		(f.statuses == nil || slices.Contains(f.statuses, e.status))
+		(f.statuses == nil || slices.Contains(f.statuses, e.status)) &&
+		(!f.ownerOnly || e.owned())
 }
 
 // memberFilter is the member filter of both APIs; the Cerby API fills

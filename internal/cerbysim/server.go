@@ -46,7 +46,28 @@ type CerbyAPIOptions struct {
 	// third party reports that endpoint, so a provider must cope with a
 	// workspace whose Cerby API lacks it.
 	UserAccounts UserAccountsMode
+	// OwnerOnly serves on /accounts and /accounts/{id} only the accounts
+	// the key's owner holds the Owner role on, as the real API does, the
+	// others being 404 by id. The simulator's key has no owner of its own,
+	// so it is the Read API's caller: an account qualifies when its Read API
+	// "role" (the caller's role on it) is "owner" or "account_owner". Off,
+	// every account is served, so both APIs list the same accounts.
+	OwnerOnly bool
+	// Scopes are the key's scopes, by the machine names of Cerby's 2025
+	// OpenAPI file (ScopeReadAccounts, ScopeReadItems, ScopeReadUsers); an
+	// endpoint needing one the key lacks answers 401, as Cerby documents.
+	// nil gives the key every scope; an empty list, none.
+	Scopes []string
 }
+
+// The scopes the Cerby API's read endpoints need: accounts need Read
+// accounts or Read items; users need Read users; a member's accounts,
+// whose scope is not documented, need both.
+const (
+	ScopeReadAccounts = "read:items:accounts"
+	ScopeReadItems    = "read:items"
+	ScopeReadUsers    = "read:users"
+)
 
 // UserAccountsMode is how the Cerby API answers a member's accounts.
 type UserAccountsMode string

@@ -42,6 +42,10 @@ func (e *accountEntry) encoded() []byte { return e.body }
 func (e *memberEntry) key() string      { return e.id }
 func (e *memberEntry) encoded() []byte  { return e.body }
 
+// owned reports whether the Read API's caller, who stands for the Cerby API
+// key's owner, holds the Owner role on the account.
+func (e *accountEntry) owned() bool { return e.role == "owner" || e.role == "account_owner" }
+
 // cerbyEncoded is the account as a Cerby API resource.
 func (e *accountEntry) cerbyEncoded() []byte {
 	return e.cerby.get(func() []byte {
