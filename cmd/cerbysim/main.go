@@ -113,6 +113,20 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.faults.TotalShiftAfterFirstPage, "total-shift", 0, "add this to the total of every page after the first, the listing unchanged")
 	fs.StringVar(&o.faults.NextOrigin, "next-origin", "", "Cerby API: make links.next absolute on this origin (scheme://host[:port])")
 	fs.BoolVar(&o.faults.NextRepeatsSelf, "next-repeats-self", false, "Cerby API: make links.next equal links.self on every page")
+	fs.StringVar(&o.faults.NextPath, "next-path", "", "Cerby API: give every links.next this path, its query kept")
+	fs.BoolVar(&o.faults.OmitNullLinks, "omit-null-links", false, "Cerby API: leave out links.next and links.previous where null")
+	fs.BoolVar(&o.faults.OmitLinks, "omit-links", false, "Cerby API: leave links out of listings")
+	fs.IntVar(&o.faults.ServerErrorStatus, "server-error-status", 0, "status of the random 5xx, 500 to 599 (0: 500, 502, 503 or 504 drawn)")
+	fs.BoolVar(&o.cerbyAPI.OwnerOnly, "cerby-api-owner-only", false, "Cerby API: serve only the accounts whose Read API role is owner or account_owner")
+	fs.Func("cerby-api-scopes", "Cerby API: the key's scopes, a comma list of read:items:accounts, read:items, read:users (default: every scope; \"\": none)", func(v string) error {
+		o.cerbyAPI.Scopes = []string{}
+		for _, scope := range strings.Split(v, ",") {
+			if scope = strings.TrimSpace(scope); scope != "" {
+				o.cerbyAPI.Scopes = append(o.cerbyAPI.Scopes, scope)
+			}
+		}
+		return nil
+	})
 	fs.Func("cerby-api-errors", "Cerby API error bodies: mixed (default), snake or title", func(v string) error {
 		if v == "mixed" {
 			v = ""

@@ -173,6 +173,8 @@ func TestCerbyAPIFlagErrors(t *testing.T) {
 		"CerbyAPI.Errors":       {"-cerby-api-errors", "loud"},
 		"CerbyAPI.UserAccounts": {"-cerby-api-user-accounts", "410"},
 		"NextOrigin":            {"-next-origin", "https://elsewhere.example/api"},
+		"NextPath":              {"-next-path", "secrets"},
+		"ServerErrorStatus":     {"-server-error-status", "404"},
 	}
 	for want, args := range cases {
 		code, _, stderr := runForTest(t, context.Background(), args...)
@@ -192,7 +194,8 @@ func TestReadyFileNamesTheCerbyAPI(t *testing.T) {
 	var stderr syncWriter
 	go func() {
 		done <- run(ctx, []string{"-accounts", "6", "-members", "3", "-api-key", "k2", "-quiet", "-ready-file", ready,
-			"-cerby-api-errors", "title", "-cerby-api-user-accounts", "405", "-next-repeats-self"}, io.Discard, &stderr)
+			"-cerby-api-errors", "title", "-cerby-api-user-accounts", "405", "-next-repeats-self",
+			"-cerby-api-scopes", "read:items, read:users", "-cerby-api-owner-only"}, io.Discard, &stderr)
 	}()
 	settings := waitForFile(t, ready)
 	endpoint, cerbyAPI := settings["CERBY_ENDPOINT"], settings["CERBY_API_ENDPOINT"]
