@@ -196,7 +196,17 @@ func parseCerbyPage(q url.Values) (cerbyPaging, *paramError) {
 
 func cerbyAccountFilter(q url.Values) (accountFilter, *paramError) {
 	statuses, err := enumParam(q, "filter[status]", cerbyAccountStatuses)
-	return accountFilter{providers: csv(q.Get("filter[application]")), statuses: statuses}, err
+	return accountFilter{providers: csvAll(q, "filter[application]"), statuses: statuses}, err
+}
+
+// csvAll reads a list parameter sent either way Cerby's texts give one:
+// comma-separated, or repeated (an OpenAPI array); both combine.
+func csvAll(q url.Values, name string) []string {
+	var values []string
+	for _, raw := range q[name] {
+		values = append(values, csv(raw)...)
+	}
+	return values
 }
 
 func cerbyUserFilter(q url.Values) (memberFilter, *paramError) {
@@ -247,9 +257,9 @@ func intParam(q url.Values, name string, fallback, least, most int) (int, *param
 	return n, nil
 }
 
-// enumParam reads a comma-separated list whose every value must be allowed.
+// enumParam reads a list parameter (csvAll) whose every value must be allowed.
 func enumParam(q url.Values, name string, allowed []string) ([]string, *paramError) {
-	values := csv(q.Get(name))
+	values := csvAll(q, name)
 	for _, v := range values {
 		if !slices.Contains(allowed, v) {
 			return nil, &paramError{name, fmt.Sprintf("value is not a valid enumeration member; permitted: %s; got %q", strings.Join(allowed, ", "), v), "type_error.enum"}

@@ -45,7 +45,8 @@
 // endpoints:
 //
 //   - /accounts: page[number], page[size], filter[application] and
-//     filter[status] (comma lists, a match on any value); /accounts/{id}.
+//     filter[status] (comma lists or repeated keys, a match on any value);
+//     /accounts/{id}.
 //   - /users: paging, filter (a case-insensitive part of the full name or of
 //     the email), filter[status], filter[isGuest], mfaStatus; /users/{id}
 //     (mfaStatus too).
