@@ -102,9 +102,7 @@ func (s *Server) cerbyListAccounts(w http.ResponseWriter, r *http.Request, q url
 		return
 	}
 	items, matched := listPage(s, pg.page, s.state.changeAccounts, list, matcher[*accountEntry](f))
-	s.writeCerbyList(w, r, q, pg, matched, func() []byte {
-		return itemsJSON(items, (*accountEntry).cerbyEncoded)
-	})
+	s.writeCerbyList(w, r, q, pg, matched, itemsJSON(items, (*accountEntry).cerbyEncoded))
 }
 
 func (s *Server) cerbyGetAccount(w http.ResponseWriter, id string) {
@@ -131,9 +129,7 @@ func (s *Server) cerbyListUsers(w http.ResponseWriter, r *http.Request, q url.Va
 		return
 	}
 	items, matched := listPage(s, pg.page, s.state.changeMembers, s.state.memberList, matcher[*memberEntry](f))
-	s.writeCerbyList(w, r, q, pg, matched, func() []byte {
-		return itemsJSON(items, func(e *memberEntry) []byte { return e.cerbyEncoded(withMFA) })
-	})
+	s.writeCerbyList(w, r, q, pg, matched, itemsJSON(items, func(e *memberEntry) []byte { return e.cerbyEncoded(withMFA) }))
 }
 
 // cerbyGetUser serves a workspace member; people only in the identity
@@ -164,7 +160,7 @@ func (s *Server) cerbyUserAccounts(w http.ResponseWriter, r *http.Request, q url
 		s.fail(w, cerbyAPI, apiError{status: http.StatusMethodNotAllowed, detail: fmt.Sprintf("Method GET is not allowed at %s.", r.URL.Path)})
 		return
 	}
-	if _, known := s.state.accountsOf(id); !known {
+	if m := s.state.member(id); m == nil || m.onlyInIdp {
 		s.fail(w, cerbyAPI, apiError{status: http.StatusNotFound, code: "not_found", detail: fmt.Sprintf("User %s not found.", id)})
 		return
 	}
@@ -289,13 +285,12 @@ type cerbyPageMeta struct {
 }
 
 // writeCerbyList writes {"data": [...], "links": {...}, "meta": {"page":
-// {...}}}; data is the page's items, encoded.
-func (s *Server) writeCerbyList(w http.ResponseWriter, r *http.Request, q url.Values, pg cerbyPaging, matched int, data func() []byte) {
+// {...}}}; items is the page's items as a JSON array.
+func (s *Server) writeCerbyList(w http.ResponseWriter, r *http.Request, q url.Values, pg cerbyPaging, matched int, items []byte) {
 	meta := cerbyMeta{Page: cerbyPageMeta{MaxSize: CerbyMaxPageSize}}
 	if total, ok := s.cfg.Faults.total(matched, pg.page); ok {
 		meta.Page.Total = &total
 	}
-	items := data()
 	metaJSON := encodeJSON(meta)
 	body := make([]byte, 0, len(items)+len(metaJSON)+512)
 	body = append(body, `{"data":`...)

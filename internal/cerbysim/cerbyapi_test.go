@@ -432,9 +432,11 @@ func TestCerbyUserAccounts(t *testing.T) {
 	} else if r.decode(t, &none); *none.Meta.Page.Total != 0 || none.Links.Next != nil {
 		t.Errorf("member without access: %s", r.body)
 	}
-	missing := get(t, base+"/api/v1/users/m9/accounts")
-	if e := cerbyError(t, missing); missing.status != http.StatusNotFound || !strings.Contains(unquote(t, e["detail"]), "m9") {
-		t.Errorf("unknown member: %d %s", missing.status, missing.body)
+	for _, id := range []string{"m9", "m4"} { // m4 is only in the identity provider
+		missing := get(t, base+"/api/v1/users/"+id+"/accounts")
+		if e := cerbyError(t, missing); missing.status != http.StatusNotFound || !strings.Contains(unquote(t, e["detail"]), id) {
+			t.Errorf("member %s: %d %s", id, missing.status, missing.body)
+		}
 	}
 
 	for mode, status := range map[UserAccountsMode]int{UserAccountsNotFound: 404, UserAccountsNotAllowed: 405} {
