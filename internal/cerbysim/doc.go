@@ -113,7 +113,9 @@
 //   - mfaStatus is null unless mfaStatus=true is sent; then it is the
 //     member's "mfaStatus" extra, or null without one.
 //   - Members only in the identity provider are not users: never listed,
-//     404 by id.
+//     404 by id and for their accounts.
+//   - Unknown query parameters, the Read API's included, are ignored (and
+//     kept in the links).
 //   - Timestamps are served in UTC with a "+00:00" offset (a Read API
 //     timestamp without a zone is taken as UTC), with microseconds when the
 //     Read API's had a fraction.
