@@ -175,16 +175,16 @@ func creatorID(raw json.RawMessage) (json.RawMessage, bool) {
 	if len(raw) == 0 || raw[0] != '{' {
 		return raw, true
 	}
-	var o Object
-	if json.Unmarshal(raw, &o) != nil {
-		return nil, false
-	}
-	id, ok := o.Get("id")
-	return id, ok
+	return creatorField(raw, "id")
 }
 
 // creatorEmail is the email of a createdBy object; absent for an id.
 func creatorEmail(raw json.RawMessage) (json.RawMessage, bool) {
+	return creatorField(raw, "email")
+}
+
+// creatorField is one field of a createdBy object; absent for an id.
+func creatorField(raw json.RawMessage, name string) (json.RawMessage, bool) {
 	if len(raw) == 0 || raw[0] != '{' {
 		return nil, false
 	}
@@ -192,5 +192,5 @@ func creatorEmail(raw json.RawMessage) (json.RawMessage, bool) {
 	if json.Unmarshal(raw, &o) != nil {
 		return nil, false
 	}
-	return o.Get("email")
+	return o.Get(name)
 }
