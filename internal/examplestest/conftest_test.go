@@ -30,14 +30,8 @@ func runConftestExample(t *testing.T, cli clitest.CLI, dir string) {
 				t.Fatalf("violating.json should break all three policies, it breaks %d", len(want))
 			}
 			w := workdir(t, cli, dir, startSim(t, ws, ""))
-			if r := run(t, w, "plan", "-out=tfplan", "-no-color"); r.ExitCode != 0 || r.Err != nil {
-				t.Fatalf("%s plan: exit %d %v\n%s%s", cli.Name, r.ExitCode, r.Err, r.Stdout, r.Stderr)
-			}
-			r := run(t, w, "show", "-json", "tfplan")
-			if r.ExitCode != 0 || r.Err != nil {
-				t.Fatalf("%s show -json: exit %d %v\n%s", cli.Name, r.ExitCode, r.Err, r.Stderr)
-			}
-			w.WriteFile(t, "plan.json", r.Stdout)
+			mustRun(t, w, "plan", "-out=tfplan", "-no-color")
+			w.WriteFile(t, "plan.json", mustRun(t, w, "show", "-json", "tfplan").Stdout)
 
 			out, code := runConftest(t, conftest, w.Dir, "test", "--output", "json", "-p", policyDir, "plan.json")
 			var results []struct {

@@ -119,12 +119,20 @@ func run(t *testing.T, w *clitest.Workdir, args ...string) clitest.Result {
 	return w.Run(ctx, args...)
 }
 
+// mustRun runs the CLI and fails the test unless it exits 0.
+func mustRun(t *testing.T, w *clitest.Workdir, args ...string) clitest.Result {
+	t.Helper()
+	r := run(t, w, args...)
+	if r.ExitCode != 0 || r.Err != nil {
+		t.Fatalf("%s %s: exit %d %v\n%s%s", w.CLI.Name, strings.Join(args, " "), r.ExitCode, r.Err, r.Stdout, r.Stderr)
+	}
+	return r
+}
+
 // apply applies the configuration and returns its outputs.
 func apply(t *testing.T, w *clitest.Workdir) map[string]any {
 	t.Helper()
-	if r := run(t, w, "apply", "-auto-approve", "-no-color"); r.ExitCode != 0 || r.Err != nil {
-		t.Fatalf("%s apply: exit %d %v\n%s%s", w.CLI.Name, r.ExitCode, r.Err, r.Stdout, r.Stderr)
-	}
+	mustRun(t, w, "apply", "-auto-approve", "-no-color")
 	return w.Outputs(t)
 }
 
