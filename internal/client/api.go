@@ -61,3 +61,27 @@ type UserFilter struct {
 	OnlyInIdP *bool
 	MaxItems  int
 }
+
+// API is the generation of Cerby's API a Client speaks, chosen once at New.
+type API int
+
+const (
+	// ReadAPI is the legacy Read API, https://api.cerby.com/v1
+	// (contract/read-api.md).
+	ReadAPI API = iota
+	// CerbyAPI is the API Cerby documents today, on each workspace's own host,
+	// https://<workspace>.cerby.com/api/v1 (contract/cerby-api.md).
+	CerbyAPI
+)
+
+func (a API) String() string {
+	if a == CerbyAPI {
+		return "Cerby API"
+	}
+	return "Read API"
+}
+
+// ErrNotOffered is matched (errors.Is) when an endpoint whose existence is
+// uncertain answered 404 or 405 although what it belongs to exists: the
+// workspace's API does not offer it. It never matches ErrNotFound.
+var ErrNotOffered = errors.New("not offered by this API")

@@ -26,10 +26,11 @@ type Logger interface {
 // MaxRetries 0, MaxRetryWait DefaultMaxRetryWait, RequestTimeout
 // DefaultRequestTimeout, no rate limit, http.DefaultTransport, no logging.
 type Options struct {
-	BaseURL           string // e.g. https://api.cerby.com; a trailing "/" or "/v1" is tolerated
+	API               API    // ReadAPI (the zero value) or CerbyAPI
+	BaseURL           string // Read API: e.g. https://api.cerby.com, a trailing "/" or "/v1" tolerated; Cerby API: e.g. https://acme.cerby.com/api/v1, "/api/v1" optional, default from Workspace
 	APIKey            string // sent as X-API-Key; wins over BearerToken
 	BearerToken       string // sent as Authorization: Bearer, only without APIKey
-	Workspace         string // sent as Cerby-Workspace when not empty
+	Workspace         string // Read API: sent as Cerby-Workspace when not empty; Cerby API: the host when BaseURL is empty, never sent
 	UserAgent         string
 	PageSize          int
 	PageConcurrency   int           // pages of one listing fetched at once once its total is known; 1 is serial

@@ -6,7 +6,8 @@ import (
 	"fmt"
 )
 
-// Account is one account (an "item") as the Read API returns it. Every field
+// Account is one account (an "item") as either API returns it, in the Read
+// API's terms (the Cerby API's names are mapped by its decoder). Every field
 // is a pointer or RawJSON so that a missing or null field stays distinguishable
 // from a zero value. Timestamps are kept as the strings the API sent.
 type Account struct {
@@ -52,6 +53,10 @@ type Account struct {
 	HasTotpVirtualDevice     *bool                  `json:"hasTotpVirtualDevice"`
 	WorkspacePolicyResult    *WorkspacePolicyResult `json:"workspacePolicyResult"`
 	WorkspacePolicyCheckDate *string                `json:"workspacePolicyCheckDate"`
+
+	// Sent by the Cerby API only; the Read API decoders never fill them.
+	HasPasskey         *bool   `json:"-"`
+	LastPasswordChange *string `json:"-"`
 }
 
 func (a Account) itemID() string { return a.ID }
