@@ -80,10 +80,7 @@ func New(opts Options) (*Client, error) {
 }
 
 func withDefaults(o Options) (Options, error) {
-	if o.BaseURL == "" {
-		o.BaseURL = DefaultBaseURL
-	}
-	base, err := NormalizeBaseURL(o.BaseURL)
+	base, err := baseURL(o)
 	if err != nil {
 		return o, err
 	}
@@ -106,8 +103,26 @@ func withDefaults(o Options) (Options, error) {
 	return o, validate(o)
 }
 
+// baseURL is the normalized BaseURL, or the API's default: the Read API's
+// public host, the workspace's host on the Cerby API.
+func baseURL(o Options) (string, error) {
+	switch {
+	case o.API != ReadAPI && o.API != CerbyAPI:
+		return "", fmt.Errorf("unknown API %d", o.API)
+	case o.BaseURL != "":
+		return NormalizeBaseURL(o.API, o.BaseURL)
+	case o.API == ReadAPI:
+		return DefaultBaseURL, nil
+	case o.Workspace == "":
+		return "", errors.New("the Cerby API needs a workspace (its host is https://<workspace>.cerby.com) or a base URL")
+	}
+	return WorkspaceBaseURL(o.Workspace)
+}
+
 func validate(o Options) error {
 	switch {
+	case o.API == CerbyAPI && o.BearerToken != "":
+		return errors.New("the Cerby API takes API keys only, not a bearer token: set an API key instead")
 	case o.PageSize < 1 || o.PageSize > MaxPageSize:
 		return fmt.Errorf("page size must be between 1 and %d, got %d", MaxPageSize, o.PageSize)
 	case o.PageConcurrency < 1 || o.PageConcurrency > MaxPageConcurrency:

@@ -8,19 +8,18 @@ import (
 	"strings"
 )
 
-const httpsHint = "use https://, e.g. https://api.cerby.com; plain http:// is only allowed for a loopback host (localhost, 127.0.0.1, ::1)"
-
-// NormalizeBaseURL checks a base URL and returns it as scheme://host[/prefix]
-// without a trailing "/" or "/v1" (in any case): every endpoint path starts
-// with /v1.
-func NormalizeBaseURL(raw string) (string, error) {
+// NormalizeBaseURL checks a base URL for api and returns it as
+// scheme://host[/prefix], without the trailing "/" and version every request
+// path starts with: "/v1" on the Read API, "/api/v1" on the Cerby API (in
+// any case). A bare origin is the usual form.
+func NormalizeBaseURL(api API, raw string) (string, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
-		return "", errors.New("the base URL is empty; " + httpsHint)
+		return "", errors.New("the base URL is empty; " + httpsHint(api))
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", fmt.Errorf("the base URL %q is not a valid URL; %s", raw, httpsHint)
+		return "", fmt.Errorf("the base URL %q is not a valid URL; %s", raw, httpsHint(api))
 	}
 	if u.User != nil {
 		// Not echoed: user info may hold a password.
@@ -29,25 +28,40 @@ func NormalizeBaseURL(raw string) (string, error) {
 	scheme := strings.ToLower(u.Scheme)
 	switch {
 	case u.Opaque != "" || u.Host == "" || u.Hostname() == "":
-		return "", fmt.Errorf("the base URL %q has no host; %s", raw, httpsHint)
+		return "", fmt.Errorf("the base URL %q has no host; %s", raw, httpsHint(api))
 	case scheme == "http" && !isLoopback(u.Hostname()):
-		return "", fmt.Errorf("the base URL %q must use HTTPS; %s", raw, httpsHint)
+		return "", fmt.Errorf("the base URL %q must use HTTPS; %s", raw, httpsHint(api))
 	case scheme != "https" && scheme != "http":
-		return "", fmt.Errorf("the base URL %q must use HTTPS; %s", raw, httpsHint)
+		return "", fmt.Errorf("the base URL %q must use HTTPS; %s", raw, httpsHint(api))
 	case u.RawQuery != "" || u.ForceQuery:
 		return "", fmt.Errorf("the base URL %q must not have a query string (?...); remove it", raw)
 	case u.Fragment != "" || strings.Contains(raw, "#"):
 		return "", fmt.Errorf("the base URL %q must not have a fragment (#...); remove it", raw)
 	}
-	return scheme + "://" + strings.ToLower(u.Host) + trimV1(u.EscapedPath()), nil
+	return scheme + "://" + strings.ToLower(u.Host) + trimVersion(u.EscapedPath(), api.versionPath()), nil
 }
 
-// trimV1 drops every trailing "/" and "/v1", so that normalizing twice (the
-// provider, then the client) changes nothing. "/V1" is the version too: left
-// in, every request would go to /V1/v1/...; the rest of the path keeps its
-// case.
-func trimV1(path string) string {
-	const version = "/v1"
+func httpsHint(api API) string {
+	example := "https://api.cerby.com"
+	if api == CerbyAPI {
+		example = "https://acme.cerby.com/api/v1"
+	}
+	return "use https://, e.g. " + example + "; plain http:// is only allowed for a loopback host (localhost, 127.0.0.1, ::1)"
+}
+
+// versionPath starts every request path of the API.
+func (a API) versionPath() string {
+	if a == CerbyAPI {
+		return "/api/v1"
+	}
+	return "/v1"
+}
+
+// trimVersion drops every trailing "/" and version, so that normalizing
+// twice (the provider, then the client) changes nothing. "/V1" is the
+// version too: left in, every request would go to /V1/v1/...; the rest of
+// the path keeps its case.
+func trimVersion(path, version string) string {
 	for {
 		trimmed := strings.TrimRight(path, "/")
 		if n := len(trimmed) - len(version); n >= 0 && strings.EqualFold(trimmed[n:], version) {
@@ -58,6 +72,32 @@ func trimV1(path string) string {
 		}
 		path = trimmed
 	}
+}
+
+// maxLabel is the longest DNS label.
+const maxLabel = 63
+
+// WorkspaceBaseURL is the Cerby API's host of a workspace,
+// https://<workspace>.cerby.com, once the name can be that host's first
+// label: letters, digits, "-" and "_" (Cerby's workspace names may hold
+// underscores, which URL parsing and the certificate check accept), 1 to 63
+// of them, so that no name can leave cerby.com.
+func WorkspaceBaseURL(workspace string) (string, error) {
+	switch {
+	case workspace == "":
+		return "", errors.New("the workspace is empty; set the subdomain of your Cerby web app, e.g. \"acme\" for https://acme.cerby.com")
+	case len(workspace) > maxLabel:
+		return "", fmt.Errorf("the workspace %q is longer than %d characters, so it cannot be a host name; set the subdomain of your Cerby web app only, e.g. \"acme\" for https://acme.cerby.com", truncate(workspace, 80), maxLabel)
+	case strings.ContainsFunc(workspace, notLabelRune):
+		return "", fmt.Errorf("the workspace %q cannot be a host name: it may hold only letters, digits, \"-\" and \"_\"; set the subdomain of your Cerby web app only, e.g. \"acme\" for https://acme.cerby.com (or set endpoint to a full base URL)", truncate(cleanText(workspace), 80))
+	case strings.HasPrefix(workspace, "-") || strings.HasSuffix(workspace, "-"):
+		return "", fmt.Errorf("the workspace %q cannot start or end with \"-\": it is the first label of a host name; set the subdomain of your Cerby web app only, e.g. \"acme\" for https://acme.cerby.com", workspace)
+	}
+	return "https://" + strings.ToLower(workspace) + ".cerby.com", nil
+}
+
+func notLabelRune(r rune) bool {
+	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_')
 }
 
 func isLoopback(host string) bool {

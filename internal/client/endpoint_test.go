@@ -32,9 +32,9 @@ func TestNormalizeBaseURL(t *testing.T) {
 		"https://proxy.example.com/XV1":      "https://proxy.example.com/XV1",
 	}
 	for raw, want := range valid {
-		got, err := NormalizeBaseURL(raw)
+		got, err := NormalizeBaseURL(ReadAPI, raw)
 		if err != nil || got != want {
-			t.Errorf("NormalizeBaseURL(%q) = %q, %v; want %q", raw, got, err, want)
+			t.Errorf("NormalizeBaseURL(ReadAPI, %q) = %q, %v; want %q", raw, got, err, want)
 		}
 	}
 	invalid := map[string]string{
@@ -54,16 +54,16 @@ func TestNormalizeBaseURL(t *testing.T) {
 		"https://api.cerby.com/%zz":       "not a valid URL",
 	}
 	for raw, want := range invalid {
-		_, err := NormalizeBaseURL(raw)
+		_, err := NormalizeBaseURL(ReadAPI, raw)
 		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("NormalizeBaseURL(%q) error = %v; want it to mention %q", raw, err, want)
+			t.Errorf("NormalizeBaseURL(ReadAPI, %q) error = %v; want it to mention %q", raw, err, want)
 		}
 	}
-	_, err := NormalizeBaseURL("http://api.cerby.com")
+	_, err := NormalizeBaseURL(ReadAPI, "http://api.cerby.com")
 	if !strings.Contains(err.Error(), "https://") || !strings.Contains(err.Error(), "localhost") {
 		t.Errorf("the HTTPS error should say how to fix it: %v", err)
 	}
-	_, err = NormalizeBaseURL("https://user:hunter2@api.cerby.com")
+	_, err = NormalizeBaseURL(ReadAPI, "https://user:hunter2@api.cerby.com")
 	if strings.Contains(err.Error(), "hunter2") {
 		t.Errorf("the user-info error echoes the password: %v", err)
 	}

@@ -104,11 +104,11 @@ func FuzzBearerTokenExpiry(f *testing.F) {
 // the provider and the client both normalize it.
 func FuzzNormalizeBaseURL(f *testing.F) {
 	f.Fuzz(func(t *testing.T, raw string) {
-		base, err := NormalizeBaseURL(raw)
+		base, err := NormalizeBaseURL(ReadAPI, raw)
 		if err != nil {
 			return
 		}
-		again, err := NormalizeBaseURL(base)
+		again, err := NormalizeBaseURL(ReadAPI, base)
 		if err != nil || again != base {
 			t.Fatalf("%q normalized to %q, which normalizes to %q (%v)", raw, base, again, err)
 		}

@@ -67,7 +67,7 @@ func checkBearerTokenExpiry(token string, now time.Time) error {
 // checkEndpoint relies on the client's message, which already says HTTPS is
 // required and gives an example.
 func checkEndpoint(s string) error {
-	_, err := client.NormalizeBaseURL(s)
+	_, err := client.NormalizeBaseURL(client.ReadAPI, s)
 	return err
 }
 
@@ -227,7 +227,7 @@ func (r *configResolver) endpoint(v types.String) string {
 	}
 	var normalized string
 	r.check(path.Root("endpoint"), s.envVar, func() (err error) {
-		normalized, err = client.NormalizeBaseURL(s.value)
+		normalized, err = client.NormalizeBaseURL(client.ReadAPI, s.value)
 		return err
 	})
 	return normalized
