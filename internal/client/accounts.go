@@ -39,6 +39,18 @@ func (c *Client) ListAccounts(ctx context.Context, f AccountFilter) (accounts []
 	return col.items, col.truncated, nil
 }
 
+// AccountNameCandidates reads the accounts that may be named name, for an
+// exact match on the caller's side: what the Read API's search finds, or
+// every account on the Cerby API, which cannot search.
+func (c *Client) AccountNameCandidates(ctx context.Context, name string) ([]Account, error) {
+	f := AccountFilter{Search: name}
+	if c.api == CerbyAPI {
+		f = AccountFilter{}
+	}
+	accounts, _, err := c.ListAccounts(ctx, f)
+	return accounts, err
+}
+
 func distinct(values []string) []string {
 	var out []string
 	for _, v := range values {

@@ -47,6 +47,7 @@ type Options struct {
 // sources of one provider instance share one Client, and so share its rate
 // limit and its 429 pause.
 type Client struct {
+	api             API
 	baseURL         string
 	pageSize        int
 	pageConcurrency int
@@ -64,6 +65,7 @@ func New(opts Options) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
+		api:             o.API,
 		baseURL:         o.BaseURL,
 		pageSize:        o.PageSize,
 		pageConcurrency: o.PageConcurrency,
@@ -162,6 +164,9 @@ func nonEmpty(values ...string) []string {
 	}
 	return out
 }
+
+// API is the API generation the client speaks.
+func (c *Client) API() API { return c.api }
 
 // get performs one GET through the transport chain and returns the body of a
 // 2xx answer; anything else becomes an *APIError.
