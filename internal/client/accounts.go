@@ -4,18 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
+	"net/http"
 	"slices"
-	"strconv"
-	"strings"
 )
 
-const accountsPath = "/v1/accounts"
-
-// ListAccounts walks every page of GET /v1/accounts. Truncated is true when
-// MaxItems stopped the walk early. Order: as received, deduplicated by id.
-// The service honours one provider per request, so each application is a
-// listing of its own, merged by id.
+// ListAccounts walks every page of the accounts listing. Truncated is true
+// when MaxItems stopped the walk early. Order: as received, deduplicated by
+// id. Both APIs honour one application per request, so each application is
+// a listing of its own, merged by id.
 func (c *Client) ListAccounts(ctx context.Context, f AccountFilter) (accounts []Account, truncated bool, err error) {
 	if f.MaxItems < 0 {
 		return nil, false, fmt.Errorf("max items must be 0 (no limit) or more, got %d", f.MaxItems)
@@ -28,8 +24,13 @@ func (c *Client) ListAccounts(ctx context.Context, f AccountFilter) (accounts []
 		apps = []string{""} // one unfiltered listing
 	}
 	col := newCollector[Account](f.MaxItems)
+	col.keep = c.gen.keepAccount(f)
 	for _, app := range apps {
-		if err := c.accountPager(f, app).walk(ctx, col); err != nil {
+		l, err := c.gen.accounts(f, app)
+		if err != nil {
+			return nil, false, err
+		}
+		if err := newPager(c, l).walk(ctx, col); err != nil {
 			return nil, false, err
 		}
 		if col.truncated {
@@ -61,82 +62,59 @@ func distinct(values []string) []string {
 	return out
 }
 
-func (c *Client) accountPager(f AccountFilter, app string) pager[Account] {
-	return pager[Account]{
-		endpoint:    "GET " + accountsPath,
-		limit:       c.pageSize,
-		concurrency: c.pageConcurrency,
-		fetch: func(ctx context.Context, start int) (page[Account], error) {
-			q := f.query(app)
-			q.Set("startIndex", strconv.Itoa(start))
-			q.Set("limit", strconv.Itoa(c.pageSize))
-			return listPage[Account](ctx, c, accountsPath, q, ScopeReadAccounts)
-		},
-	}
-}
-
-func (f AccountFilter) query(app string) url.Values {
-	q := url.Values{}
-	setIf(q, "search", f.Search)
-	setIf(q, "status", f.Status)
-	setIf(q, "type", f.Type)
-	setIf(q, "role", f.Role)
-	setIf(q, "provider", app)
-	setIf(q, "ids", strings.Join(f.IDs, ","))
-	return q
-}
-
-func setIf(q url.Values, key, value string) {
-	if value != "" {
-		q.Set(key, value)
-	}
-}
-
-// listPage fetches and decodes one page of a list endpoint.
-func listPage[T identified](ctx context.Context, c *Client, path string, q url.Values, scope string) (page[T], error) {
-	body, err := c.get(ctx, path, q, scope)
-	if err != nil {
-		return page[T]{}, err
-	}
-	items, total, err := decodeList[T]("GET "+path, body)
-	return page[T]{items: items, total: total}, err
-}
-
-// GetAccount reads GET /v1/accounts/{id}; a 404 matches ErrNotFound.
+// GetAccount reads one account by id; a 404 matches ErrNotFound.
 func (c *Client) GetAccount(ctx context.Context, id string) (*Account, error) {
 	seg, err := pathSegment("account id", id)
 	if err != nil {
 		return nil, err
 	}
-	path := accountsPath + "/" + seg
+	path, decode := c.gen.account(seg)
 	body, err := c.get(ctx, path, nil, ScopeReadAccounts)
 	if err != nil {
 		return nil, err
 	}
-	return decodeAccount("GET "+path, body)
+	return decode("GET "+path, body)
 }
 
-// ListUserAccounts reads GET /v1/users/{id}/accounts (not paginated); a 404
-// matches ErrNotFound. Order: as received, deduplicated by id like the paged
-// listings.
+// ListUserAccounts reads a member's accounts; a member that does not exist
+// matches ErrNotFound, an API that does not offer the listing ErrNotOffered.
+// Order: as received, deduplicated by id like every listing.
 func (c *Client) ListUserAccounts(ctx context.Context, userID string) ([]Account, error) {
 	seg, err := pathSegment("user id", userID)
 	if err != nil {
 		return nil, err
 	}
-	path := "/v1/users/" + seg + "/accounts"
-	body, err := c.get(ctx, path, nil, ScopeReadAccounts)
-	if err != nil {
-		return nil, err
-	}
-	accounts, _, err := decodeList[Account]("GET "+path, body)
+	l, err := c.gen.userAccounts(ctx, c, seg)
 	if err != nil {
 		return nil, err
 	}
 	col := newCollector[Account](0)
-	col.expect(len(accounts))
-	for _, account := range accounts {
-		col.full(account)
+	if err := newPager(c, l).walk(ctx, col); err != nil {
+		return nil, l.notOffered(err)
 	}
 	return col.items, nil
 }
+
+// notOffered turns a 404 or 405 of an endpoint whose existence is uncertain
+// into ErrNotOffered, with the listing's note on what to do.
+func (l listing[T]) notOffered(err error) error {
+	var apiErr *APIError
+	if l.uncertain == "" || !errors.As(err, &apiErr) ||
+		apiErr.StatusCode != http.StatusNotFound && apiErr.StatusCode != http.StatusMethodNotAllowed {
+		return err
+	}
+	return &notOfferedError{apiErr: apiErr, note: l.uncertain}
+}
+
+// notOfferedError matches ErrNotOffered and, unlike the 404 it wraps, not
+// ErrNotFound: what it belongs to does exist.
+type notOfferedError struct {
+	apiErr *APIError
+	note   string
+}
+
+func (e *notOfferedError) Error() string {
+	return fmt.Sprintf("%s %s: %d %s: %s", e.apiErr.Method, e.apiErr.Path, e.apiErr.StatusCode, http.StatusText(e.apiErr.StatusCode), e.note)
+}
+
+func (e *notOfferedError) Is(target error) bool { return target == ErrNotOffered }

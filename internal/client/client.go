@@ -48,11 +48,13 @@ type Options struct {
 // limit and its 429 pause.
 type Client struct {
 	api             API
+	gen             generation
 	baseURL         string
 	pageSize        int
 	pageConcurrency int
 	maxRetryWait    time.Duration
 	secrets         []string // redacted from anything the server echoes back
+	usesAPIKey      bool
 	http            *http.Client
 	clock           *clock    // replaced by tests so that no test really waits
 	pause           pauseGate // shared by every request: one 429 pauses them all
@@ -71,7 +73,9 @@ func New(opts Options) (*Client, error) {
 		pageConcurrency: o.PageConcurrency,
 		maxRetryWait:    o.MaxRetryWait,
 		secrets:         nonEmpty(o.APIKey, o.BearerToken),
+		usesAPIKey:      o.APIKey != "",
 		clock:           realClock(),
+		gen:             newGeneration(o.API, o.BaseURL, o.PageSize),
 	}
 	base, err := baseTransport(o)
 	if err != nil {
@@ -168,15 +172,31 @@ func nonEmpty(values ...string) []string {
 // API is the API generation the client speaks.
 func (c *Client) API() API { return c.api }
 
-// get performs one GET through the transport chain and returns the body of a
-// 2xx answer; anything else becomes an *APIError.
+// get performs one GET of path (under the base URL) through the transport
+// chain and returns the body of a 2xx answer; anything else becomes an
+// *APIError.
 func (c *Client) get(ctx context.Context, path string, query url.Values, scope string) (string, error) {
-	pathQuery := path
+	target := c.baseURL + path
 	if len(query) > 0 {
-		pathQuery += "?" + query.Encode()
+		target += "?" + query.Encode()
+	}
+	return c.getURL(ctx, target, scope)
+}
+
+// getURL is get for a full URL, built from the base URL or a followed link.
+// Only the read-only paths of allowedPath are ever requested, on the
+// configured origin.
+func (c *Client) getURL(ctx context.Context, target, scope string) (string, error) {
+	u, err := url.Parse(target)
+	if err != nil {
+		return "", fmt.Errorf("GET %s: %w", target, err)
+	}
+	pathQuery := strings.TrimPrefix(u.RequestURI(), c.basePath())
+	if !c.allowed(u) {
+		return "", fmt.Errorf("GET %s: refused: the provider only reads the listings and objects it needs, on %s", pathQuery, c.baseURL)
 	}
 	ex := &exchange{}
-	req, err := http.NewRequestWithContext(withExchange(ctx, ex), http.MethodGet, c.baseURL+pathQuery, nil)
+	req, err := http.NewRequestWithContext(withExchange(ctx, ex), http.MethodGet, target, nil)
 	if err != nil {
 		return "", fmt.Errorf("GET %s: %w", pathQuery, err)
 	}
@@ -198,7 +218,10 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, scope s
 			RequestID:    requestID(resp.Header),
 			Attempts:     ex.attempts,
 			Scope:        scope,
+			api:          c.api,
+			apiKey:       c.usesAPIKey,
 			refusedWait:  ex.refusedWait,
+			guessedWait:  ex.guessedWait,
 			maxRetryWait: c.maxRetryWait,
 		}
 	}

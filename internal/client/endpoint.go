@@ -134,3 +134,50 @@ func pathSegment(what, id string) (string, error) {
 	}
 	return url.PathEscape(id), nil
 }
+
+// The paths a client may request under its base URL, by API: the read-only
+// listings and objects of the data sources. "*" is one escaped path segment
+// (pathSegment). Nothing that returns a password, a secret's value or a TOTP
+// code is here, so no id and no link can reach one.
+var allowedPaths = map[API][]string{
+	ReadAPI:  {"/v1/accounts", "/v1/accounts/*", "/v1/admin/users", "/v1/users/*/accounts"},
+	CerbyAPI: {"/api/v1/accounts", "/api/v1/accounts/*", "/api/v1/users", "/api/v1/users/*", "/api/v1/users/*/accounts"},
+}
+
+// allowed reports whether u is on the configured origin and one of the
+// API's allowed paths.
+func (c *Client) allowed(u *url.URL) bool {
+	base, err := url.Parse(c.baseURL)
+	if err != nil || !sameOrigin(u, base) || !strings.HasPrefix(u.EscapedPath(), base.EscapedPath()) {
+		return false
+	}
+	rest := strings.Split(strings.TrimPrefix(u.EscapedPath(), base.EscapedPath()), "/")
+	for _, pattern := range allowedPaths[c.api] {
+		if matchSegments(strings.Split(pattern, "/"), rest) {
+			return true
+		}
+	}
+	return false
+}
+
+func matchSegments(pattern, path []string) bool {
+	if len(pattern) != len(path) {
+		return false
+	}
+	for i, p := range pattern {
+		switch {
+		case p == "*" && path[i] != "" && path[i] != "." && path[i] != "..":
+		case p != path[i]:
+			return false
+		}
+	}
+	return true
+}
+
+// basePath is the base URL's path prefix, "" for a bare origin.
+func (c *Client) basePath() string {
+	if u, err := url.Parse(c.baseURL); err == nil {
+		return u.EscapedPath()
+	}
+	return ""
+}

@@ -21,7 +21,10 @@ type APIError struct {
 	Attempts   int
 	Scope      string // API scope the endpoint needs, e.g. "Read accounts"
 
+	api          API
+	apiKey       bool          // the request carried an API key
 	refusedWait  time.Duration // Retry-After the client would not wait for
+	guessedWait  bool          // a 429 came without Retry-After
 	maxRetryWait time.Duration
 }
 
@@ -54,14 +57,13 @@ func (e *APIError) hint() string {
 		}
 		return fmt.Sprintf("Either the credential (API key or bearer token) is invalid or expired, or the API key lacks %s this endpoint needs: check the credential, or create a key with that scope", scope)
 	case code == http.StatusForbidden:
-		if strings.HasPrefix(e.Path, "/v1/admin/") {
-			return "Your workspace role does not allow this call: listing workspace members needs a workspace Admin role or higher"
-		}
-		return "Your workspace role does not allow this call"
+		return e.forbiddenHint()
+	case code == http.StatusNotFound && e.api == CerbyAPI && e.Scope == ScopeReadAccounts:
+		return "It does not exist or is not visible to this credential: the Cerby API shows only the accounts the API key's creator owns"
 	case code == http.StatusNotFound:
 		return "It does not exist or is not visible to this credential"
 	case code == http.StatusTooManyRequests && e.refusedWait == 0:
-		return fmt.Sprintf("Rate limited: gave up after %s; try again later, raise max_retries, or lower requests_per_second", plural(e.Attempts, "attempt"))
+		return fmt.Sprintf("Rate limited: gave up after %s%s; try again later, raise max_retries, or lower requests_per_second", plural(e.Attempts, "attempt"), e.guessedNote())
 	case code == http.StatusTooManyRequests:
 		return "Rate limited: " + e.refusedNote()
 	case code >= 500 && e.refusedWait == 0:
@@ -70,6 +72,29 @@ func (e *APIError) hint() string {
 		return "Server error: " + e.refusedNote()
 	}
 	return ""
+}
+
+func (e *APIError) forbiddenHint() string {
+	hint := "Your workspace role does not allow this call"
+	if e.Scope == ScopeReadUsers {
+		hint += ": listing workspace members needs a workspace Admin role or higher"
+	}
+	switch {
+	case e.api == CerbyAPI:
+		hint += fmt.Sprintf(", or the API key lacks the %q scope", e.Scope)
+	case e.apiKey:
+		// A key made for the Cerby API is refused on the Read API's host.
+		hint += ". If the key was created for the Cerby API (keys created in the Cerby web app today are), set workspace to your workspace's subdomain and api = \"cerby_api\""
+	}
+	return hint
+}
+
+// guessedNote says how the client waited when the server did not say.
+func (e *APIError) guessedNote() string {
+	if !e.guessedWait {
+		return ""
+	}
+	return fmt.Sprintf(" (the server sent no Retry-After, so each retry waited a capped backoff of up to %s, paused for every request of the provider; Cerby reportedly asks for minutes)", min(backoffCap, e.maxRetryWait))
 }
 
 func (e *APIError) refusedNote() string {
@@ -127,13 +152,35 @@ func jsonMessage(text []byte) string {
 	var details []string
 	for _, item := range items {
 		if msg := firstString(item, "detail", "title"); msg != "" {
-			details = append(details, msg)
+			details = append(details, msg+errorLocation(item["meta"]))
 		}
 	}
 	if len(details) > 0 {
 		return strings.Join(details, "; ")
 	}
 	return firstString(doc, "detail", "message", "error")
+}
+
+// errorLocation is " (at <loc>)" for a validation error's meta.loc, a string
+// or a list of names and indexes, and "" for anything else.
+func errorLocation(meta json.RawMessage) string {
+	var m struct{ Loc json.RawMessage }
+	if json.Unmarshal(meta, &m) != nil || m.Loc == nil {
+		return ""
+	}
+	var one string
+	if json.Unmarshal(m.Loc, &one) == nil && one != "" {
+		return " (at " + one + ")"
+	}
+	var parts []any
+	if json.Unmarshal(m.Loc, &parts) != nil || len(parts) == 0 {
+		return ""
+	}
+	names := make([]string, len(parts))
+	for i, p := range parts {
+		names[i] = fmt.Sprint(p)
+	}
+	return " (at " + strings.Join(names, ".") + ")"
 }
 
 func firstString(obj map[string]json.RawMessage, keys ...string) string {

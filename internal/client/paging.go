@@ -18,23 +18,86 @@ const maxRestarts = 3
 // page is one answer of a list endpoint.
 type page[T identified] struct {
 	items []T
-	total *int // totalResults, nil when absent
+	total *int      // totalResults or meta.page.total, nil when absent
+	links pageLinks // the Cerby API's links; absent on the Read API
 }
 
-// pager walks one listing by startIndex. Serial paging is concurrency 1.
+// pageLinks is what an answer says of the page after it.
+type pageLinks struct {
+	present bool   // the answer has a links object
+	next    string // links.next, "" when null, absent or empty
+}
+
+// pageRef names one page of a listing: by its position n (a startIndex or a
+// page number, as the listing's scheme counts) or, when the server linked to
+// a page the scheme cannot name, by that link. It is comparable, so the
+// walk can tell the page a server points to from the one it predicted.
+type pageRef struct {
+	n    int
+	link string
+}
+
+// ending is what one page says of the listing's end.
+type ending int
+
+const (
+	more      ending = iota // the listing goes on
+	shortPage               // fewer items than asked: the end, unless a trusted total says otherwise
+	lastPage                // the server says nothing follows (no links.next)
+)
+
+// pageScheme is how one API numbers and links the pages of a listing; the
+// walk, its stop rules and the changing-list rule serve both.
+type pageScheme interface {
+	url(ref pageRef) string // the request of a page
+	nth(k int) pageRef      // the k-th page (0 the first) of a walk of full pages
+	// after names the page following the one at ref that held n items and
+	// these links, and what the page says of the end.
+	after(ref pageRef, n int, links pageLinks) (pageRef, ending, error)
+	describe(ref pageRef) string // for messages, e.g. "startIndex 101"
+	totalName() string           // e.g. "totalResults"
+}
+
+// listing is one list endpoint with its filters.
+type listing[T identified] struct {
+	endpoint string // for messages, e.g. "GET /v1/accounts"
+	scope    string
+	scheme   pageScheme
+	decode   func(endpoint, body string) (page[T], error)
+	// uncertain, when not empty, says what to do when the endpoint answers
+	// 404 or 405: only a third party reports that it exists.
+	uncertain string
+}
+
+// pager walks one listing. Serial paging is concurrency 1.
 type pager[T identified] struct {
-	endpoint    string // for messages, e.g. "GET /v1/accounts"
+	listing[T]
 	limit       int
-	concurrency int // pages in flight at once once totalResults is known
-	fetch       func(ctx context.Context, startIndex int) (page[T], error)
+	concurrency int // pages in flight at once once the total is known
+	fetch       func(ctx context.Context, ref pageRef) (page[T], error)
+}
+
+func newPager[T identified](c *Client, l listing[T]) pager[T] {
+	return pager[T]{
+		listing:     l,
+		limit:       c.pageSize,
+		concurrency: c.pageConcurrency,
+		fetch: func(ctx context.Context, ref pageRef) (page[T], error) {
+			body, err := c.getURL(ctx, l.scheme.url(ref), l.scope)
+			if err != nil {
+				return page[T]{}, err
+			}
+			return l.decode(l.endpoint, body)
+		},
+	}
 }
 
 // walk feeds every new item to col until the listing ends or col is full.
 // Offset paging cannot survive a listing that changes under it (a removal
-// shifts an unread item onto a page already read), so when totalResults
-// changes the walk starts over, keeping what col already holds: items present
-// throughout come back exactly once, items added or removed meanwhile may or
-// may not.
+// shifts an unread item onto a page already read), so when the total
+// changes the walk starts over, keeping what col already holds: items
+// present throughout come back exactly once, items added or removed
+// meanwhile may or may not.
 func (p pager[T]) walk(ctx context.Context, col *collector[T]) error {
 	for restarts := 0; ; restarts++ {
 		err := p.pass(ctx, col)
@@ -49,73 +112,81 @@ func (p pager[T]) walk(ctx context.Context, col *collector[T]) error {
 	}
 }
 
-// listingChange is a totalResults that differs from the walk's first one.
-type listingChange struct{ from, to, startIndex int }
-
-func (c *listingChange) Error() string {
-	return fmt.Sprintf("totalResults went from %d to %d at startIndex %d", c.from, c.to, c.startIndex)
+// listingChange is a total that differs from the walk's first one.
+type listingChange struct {
+	name     string
+	from, to int
+	at       string
 }
 
-// pass is one walk from startIndex 1. Once a full first page gives
-// totalResults, the pages up to it are requested ahead, up to p.concurrency
-// at a time, and taken in page order, so the result is the serial walk's.
+func (c *listingChange) Error() string {
+	return fmt.Sprintf("%s went from %d to %d at %s", c.name, c.from, c.to, c.at)
+}
+
+// pass is one walk from the first page. Once a full first page gives the
+// total, the pages up to it are requested ahead, up to p.concurrency at a
+// time, and taken in page order, so the result is the serial walk's.
 func (p pager[T]) pass(ctx context.Context, col *collector[T]) error {
 	fl := newFlight(ctx, p.fetch, max(1, p.concurrency))
 	defer fl.stop()
-	w := &walkState[T]{pager: p, col: col, seen: map[string]bool{}, next: 1}
+	w := &walkState[T]{pager: p, col: col, seen: map[string]bool{}, taken: map[pageRef]bool{}, next: p.scheme.nth(0)}
 	for range maxPages {
 		w.request(fl)
-		start, pg, err := fl.take()
+		ref, pg, err := fl.take()
 		if err != nil {
 			return err
 		}
-		if done, err := w.feed(start, pg, fl); done || err != nil {
+		if done, err := w.feed(ref, pg, fl); done || err != nil {
 			return err
 		}
 	}
-	return fmt.Errorf("%s: gave up after %d pages (startIndex %d): the listing does not end; narrow it with a filter", p.endpoint, maxPages, w.next)
+	return fmt.Errorf("%s: gave up after %d pages (next %s): the listing does not end; narrow it with a filter", p.endpoint, maxPages, p.scheme.describe(w.next))
 }
 
 // walkState is what one pass knows of the listing so far.
 type walkState[T identified] struct {
 	pager[T]
-	col     *collector[T]
-	seen    map[string]bool // ids of this pass, to notice a page that adds nothing
-	next    int             // startIndex of the page taken next
-	total   *int            // the first totalResults of this pass
-	trusted bool            // the pass ends when it has received total items
-	ahead   int             // startIndex of the next page to request ahead; 0 when the next page depends on this one
+	col      *collector[T]
+	seen     map[string]bool  // ids of this pass, to notice a page that adds nothing
+	taken    map[pageRef]bool // pages of this pass, to notice a link back to one
+	next     pageRef          // the page taken next when none is queued
+	pages    int              // pages taken in this pass
+	received int              // items received in this pass
+	total    *int             // the first total of this pass
+	trusted  bool             // the pass ends when it has received total items
+	ahead    int              // the next page (by nth) to request ahead; 0 when each page depends on the one before
 }
 
 // request queues the pages known in advance, or else the next one.
 func (w *walkState[T]) request(fl *flight[T]) {
-	for w.ahead > 0 && fl.queued() < fl.readAhead() && w.ahead <= w.lastNeeded() {
-		fl.add(w.ahead)
-		w.ahead += w.limit
+	for w.ahead > 0 && fl.queued() < fl.readAhead() && w.worthAhead(w.ahead) {
+		fl.add(w.scheme.nth(w.ahead))
+		w.ahead++
 	}
 	if fl.queued() == 0 {
 		fl.add(w.next)
 	}
 }
 
-// lastNeeded is the last startIndex worth requesting ahead: within
-// totalResults and, under a cap, at most one item past it (the one that tells
-// the listing was truncated).
-func (w *walkState[T]) lastNeeded() int {
+// worthAhead: the k-th page starts within the total and, under a cap, at
+// most one item past it (the one that tells the listing was truncated).
+func (w *walkState[T]) worthAhead(k int) bool {
 	last := *w.total
 	if room, capped := w.col.room(); capped {
-		last = min(last, w.next+room)
+		last = min(last, w.received+1+room)
 	}
-	return last
+	return k*w.limit+1 <= last
 }
 
 // feed gives one page to the collector and reports whether the pass is done.
-func (w *walkState[T]) feed(start int, pg page[T], fl *flight[T]) (done bool, err error) {
-	if err := w.checkTotal(start, pg.total); err != nil {
+func (w *walkState[T]) feed(ref pageRef, pg page[T], fl *flight[T]) (done bool, err error) {
+	w.pages++
+	w.taken[ref] = true
+	if err := w.checkTotal(ref, pg.total); err != nil {
 		return false, err
 	}
 	if len(pg.items) == 0 {
-		return true, w.checkEndedEarly(start)
+		return true, w.checkEndedEarly(ref)
 	}
 	added := 0
 	for _, item := range pg.items {
@@ -128,39 +199,51 @@ func (w *walkState[T]) feed(start int, pg page[T], fl *flight[T]) (done bool, er
 			return true, nil
 		}
 	}
-	w.next = start + len(pg.items)
-	done = w.ends(start, len(pg.items), fl)
-	if added == 0 && !done {
-		return false, fmt.Errorf("%s: %w: the page at startIndex %d held only ids already received", w.endpoint, ErrNotAdvancing, start)
+	w.received += len(pg.items)
+	next, end, err := w.scheme.after(ref, len(pg.items), pg.links)
+	if err != nil {
+		return false, err
 	}
-	return done, nil
+	if done, err = w.ends(ref, next, end, fl); done || err != nil {
+		return done, err
+	}
+	w.next = next
+	switch {
+	case added == 0:
+		return false, fmt.Errorf("%s: %w: the page at %s held only ids already received", w.endpoint, ErrNotAdvancing, w.scheme.describe(ref))
+	case w.ahead == 0 && w.taken[next]:
+		return false, fmt.Errorf("%s: %w: the page at %s points back to %s, already received", w.endpoint, ErrNotAdvancing, w.scheme.describe(ref), w.scheme.describe(next))
+	}
+	return false, nil
 }
 
-// ends applies the stop rules to a page of n items at start, and decides
-// whether the pages after it can be requested ahead.
-func (w *walkState[T]) ends(start, n int, fl *flight[T]) bool {
-	short := n < w.limit
-	switch received := w.next - 1; {
+// ends applies the stop rules to the page at ref, whose successor is next,
+// and decides whether the pages after it can be requested ahead.
+func (w *walkState[T]) ends(ref, next pageRef, end ending, fl *flight[T]) (bool, error) {
+	switch {
 	case !w.trusted:
-		return short
-	case received == *w.total:
-		return true
-	case received > *w.total:
-		// totalResults is too low: go on page by page until a short one.
+		return end != more, nil
+	case w.received == *w.total:
+		return true, nil
+	case w.received > *w.total:
+		// The total is too low: go on page by page until the server ends it.
 		w.trusted = false
 		w.serial(fl)
-		return short
-	case short:
-		// More remain after a short page: the server caps the page size, so
-		// pages requested ahead start at the wrong places.
+		return end != more, nil
+	case end == lastPage:
+		return false, w.endedEarly(ref, "said no page follows")
+	case w.ahead > 0 && (end != more || next != w.scheme.nth(w.pages)):
+		// The page after this one is not the one requested ahead: the
+		// server caps the page size, or links elsewhere. Go on from where it
+		// points.
 		w.serial(fl)
-	case start == 1:
-		w.ahead = w.next
+	case w.pages == 1 && end == more && next == w.scheme.nth(1):
+		w.ahead = 1
 	}
-	return false
+	return false, nil
 }
 
-func (w *walkState[T]) checkTotal(start int, total *int) error {
+func (w *walkState[T]) checkTotal(ref pageRef, total *int) error {
 	switch {
 	case total == nil:
 		return nil
@@ -169,20 +252,24 @@ func (w *walkState[T]) checkTotal(start int, total *int) error {
 		w.col.expect(*total)
 		return nil
 	case *total != *w.total:
-		return &listingChange{from: *w.total, to: *total, startIndex: start}
+		return &listingChange{name: w.scheme.totalName(), from: *w.total, to: *total, at: w.scheme.describe(ref)}
 	}
 	return nil
 }
 
 // checkEndedEarly: an empty page ends the listing, but one that comes before
-// totalResults is reached may hide items past it, and a silently short list
+// the total is reached may hide items past it, and a silently short list
 // is worse than an error.
-func (w *walkState[T]) checkEndedEarly(start int) error {
-	if w.trusted && start-1 < *w.total {
-		return fmt.Errorf("%s: the page at startIndex %d came back empty after %d items, but totalResults is %d: the server ended the listing early; try again",
-			w.endpoint, start, start-1, *w.total)
+func (w *walkState[T]) checkEndedEarly(ref pageRef) error {
+	if w.trusted && w.received < *w.total {
+		return w.endedEarly(ref, "came back empty")
 	}
 	return nil
+}
+
+func (w *walkState[T]) endedEarly(ref pageRef, what string) error {
+	return fmt.Errorf("%s: the page at %s %s after %d items, but %s is %d: the server ended the listing early; try again",
+		w.endpoint, w.scheme.describe(ref), what, w.received, w.scheme.totalName(), *w.total)
 }
 
 func (w *walkState[T]) serial(fl *flight[T]) {
@@ -198,7 +285,7 @@ func (w *walkState[T]) serial(fl *flight[T]) {
 type flight[T identified] struct {
 	ctx    context.Context
 	cancel context.CancelFunc
-	fetch  func(ctx context.Context, startIndex int) (page[T], error)
+	fetch  func(ctx context.Context, ref pageRef) (page[T], error)
 	slots  int
 	queue  []*pending[T] // not taken yet, in order
 	wg     sync.WaitGroup
@@ -210,7 +297,7 @@ type flight[T identified] struct {
 }
 
 type pending[T identified] struct {
-	start  int
+	ref    pageRef
 	ctx    context.Context
 	cancel context.CancelFunc
 	sent   bool           // under flight.mu
@@ -222,7 +309,7 @@ type answer[T identified] struct {
 	err  error
 }
 
-func newFlight[T identified](ctx context.Context, fetch func(context.Context, int) (page[T], error), slots int) *flight[T] {
+func newFlight[T identified](ctx context.Context, fetch func(context.Context, pageRef) (page[T], error), slots int) *flight[T] {
 	ctx, cancel := context.WithCancel(ctx)
 	return &flight[T]{ctx: ctx, cancel: cancel, fetch: fetch, slots: slots}
 }
@@ -233,9 +320,9 @@ func (fl *flight[T]) readAhead() int { return 4 * fl.slots }
 
 func (fl *flight[T]) queued() int { return len(fl.queue) }
 
-func (fl *flight[T]) add(startIndex int) {
+func (fl *flight[T]) add(ref pageRef) {
 	ctx, cancel := context.WithCancel(fl.ctx)
-	p := &pending[T]{start: startIndex, ctx: ctx, cancel: cancel, answer: make(chan answer[T], 1)}
+	p := &pending[T]{ref: ref, ctx: ctx, cancel: cancel, answer: make(chan answer[T], 1)}
 	fl.queue = append(fl.queue, p)
 	fl.mu.Lock()
 	defer fl.mu.Unlock()
@@ -257,7 +344,7 @@ func (fl *flight[T]) sendLocked() {
 }
 
 func (fl *flight[T]) send(p *pending[T]) {
-	pg, err := fl.fetch(p.ctx, p.start)
+	pg, err := fl.fetch(p.ctx, p.ref)
 	fl.mu.Lock()
 	fl.running--
 	if err != nil && p.ctx.Err() == nil && fl.firstErr == nil {
@@ -271,7 +358,7 @@ func (fl *flight[T]) send(p *pending[T]) {
 
 // take waits for the oldest page. One cancelled because another failed
 // reports that failure instead of its cancellation.
-func (fl *flight[T]) take() (startIndex int, pg page[T], err error) {
+func (fl *flight[T]) take() (ref pageRef, pg page[T], err error) {
 	p := fl.queue[0]
 	fl.queue = fl.queue[1:]
 	a := <-p.answer
@@ -280,10 +367,10 @@ func (fl *flight[T]) take() (startIndex int, pg page[T], err error) {
 		fl.mu.Lock()
 		defer fl.mu.Unlock()
 		if fl.firstErr != nil {
-			return p.start, a.page, fl.firstErr
+			return p.ref, a.page, fl.firstErr
 		}
 	}
-	return p.start, a.page, a.err
+	return p.ref, a.page, a.err
 }
 
 // discard drops every page not taken yet: those not sent are never sent,
@@ -312,9 +399,10 @@ func (fl *flight[T]) stop() {
 }
 
 // collector gathers items of one or more walks, deduplicated by id, up to
-// max items (0: no limit).
+// max items (0: no limit), of those keep accepts (nil: all).
 type collector[T identified] struct {
 	max       int
+	keep      func(T) bool
 	seen      map[string]bool
 	items     []T
 	truncated bool // an item beyond max was seen
@@ -328,7 +416,7 @@ func newCollector[T identified](max int) *collector[T] {
 // a new item arrives after max was reached.
 func (c *collector[T]) full(item T) bool {
 	id := item.itemID()
-	if c.seen[id] {
+	if c.seen[id] || c.keep != nil && !c.keep(item) {
 		return false
 	}
 	if c.max > 0 && len(c.items) >= c.max {

@@ -33,7 +33,8 @@ type fakeListing struct {
 	serve func(ctx context.Context, start int, items []Account) ([]Account, error)
 }
 
-func (l *fakeListing) fetch(ctx context.Context, start int) (page[Account], error) {
+func (l *fakeListing) fetch(ctx context.Context, ref pageRef) (page[Account], error) {
+	start := ref.n
 	l.started.Add(1)
 	defer l.finished.Add(1)
 	from := min(start-1, len(l.ids))
@@ -54,7 +55,8 @@ func (l *fakeListing) fetch(ctx context.Context, start int) (page[Account], erro
 
 // walk reads the listing with pages of 10 and the given concurrency.
 func (l *fakeListing) walk(ctx context.Context, concurrency int) ([]string, error) {
-	p := pager[Account]{endpoint: "GET /v1/accounts", limit: 10, concurrency: concurrency, fetch: l.fetch}
+	p := testPager(10, l.fetch)
+	p.concurrency = concurrency
 	col := newCollector[Account](0)
 	err := p.walk(ctx, col)
 	return accountIDs(col.items), err

@@ -172,10 +172,10 @@ func TestPaginationStartsOverWhenTheListingChanges(t *testing.T) {
 
 func TestPaginationPageCap(t *testing.T) {
 	fetches := 0
-	p := pager[Account]{endpoint: "GET /v1/accounts", limit: 1, fetch: func(_ context.Context, start int) (page[Account], error) {
+	p := testPager(1, func(_ context.Context, ref pageRef) (page[Account], error) {
 		fetches++
-		return page[Account]{items: []Account{{ID: fmt.Sprint(start)}}}, nil
-	}}
+		return page[Account]{items: []Account{{ID: fmt.Sprint(ref.n)}}}, nil
+	})
 	col := newCollector[Account](0)
 	err := p.walk(context.Background(), col)
 	if err == nil || !strings.Contains(err.Error(), "gave up after 10000 pages") {
@@ -318,7 +318,7 @@ func TestListUsersPagesAndDeduplicates(t *testing.T) {
 	if !reflect.DeepEqual(ids, []string{"m001", "m002", "m003"}) || truncated {
 		t.Errorf("members = %v, truncated %v", ids, truncated)
 	}
-	if !reflect.DeepEqual(startIndexes(&s.hits), []int{1, 3}) || s.count(usersPath) != 2 {
+	if !reflect.DeepEqual(startIndexes(&s.hits), []int{1, 3}) || s.count(readUsersPath) != 2 {
 		t.Errorf("requests = %v", s.uris)
 	}
 }
@@ -379,5 +379,15 @@ func TestListRejectsAWrongShapeClearly(t *testing.T) {
 	got, _, err := c.ListAccounts(context.Background(), AccountFilter{})
 	if err == nil || got != nil || !strings.Contains(err.Error(), "GET /v1/accounts: the response is an HTML page") {
 		t.Errorf("got %v, %v; want an error naming the endpoint and the HTML", got, err)
+	}
+}
+
+// testPager walks the Read API's accounts listing with pages of limit items,
+// fetched by fetch instead of HTTP.
+func testPager(limit int, fetch func(context.Context, pageRef) (page[Account], error)) pager[Account] {
+	return pager[Account]{
+		listing: listing[Account]{endpoint: "GET /v1/accounts", scheme: offsetScheme{path: readAccountsPath, sizeParam: "limit", limit: limit}},
+		limit:   limit,
+		fetch:   fetch,
 	}
 }

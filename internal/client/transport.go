@@ -93,6 +93,7 @@ func baseTransport(o Options) (http.RoundTripper, error) {
 type exchange struct {
 	attempts    int
 	refusedWait time.Duration // a Retry-After longer than the maximum honoured
+	guessedWait bool          // a 429 came without Retry-After: the wait was backoff
 }
 
 type exchangeKey struct{}
@@ -178,6 +179,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, ctx.Err()
 		}
 		wait, reason, retryable := t.retryPlan(resp, err, attempt)
+		ex.guessedWait = ex.guessedWait || strings.HasSuffix(reason, "without Retry-After")
 		if !retryable || attempt > t.maxRetries {
 			return resp, withAttempts(err, attempt)
 		}
@@ -242,6 +244,9 @@ func (t *retryTransport) retryPlan(resp *http.Response, err error, attempt int) 
 	reason = strconv.Itoa(code)
 	if d, ok := retryAfter(resp.Header.Get("Retry-After"), t.clock.now()); ok {
 		return d, reason, true
+	}
+	if code == http.StatusTooManyRequests {
+		reason += " without Retry-After"
 	}
 	return t.backoff(attempt), reason, true
 }
