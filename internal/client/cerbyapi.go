@@ -200,4 +200,3 @@ func (s numberScheme) describe(ref pageRef) string {
 }
 
 func (numberScheme) totalName() string { return "meta.page.total" }
-

@@ -64,11 +64,13 @@ func (s offsetScheme) totalName() string           { return "totalResults" }
 // onePage is an endpoint that is not paged: one request holds it all.
 type onePage struct{ base, path string }
 
-func (s onePage) url(pageRef) string                                 { return s.base + s.path }
-func (s onePage) nth(int) pageRef                                     { return pageRef{n: 1} }
-func (s onePage) after(pageRef, int, pageLinks) (pageRef, ending, error) { return pageRef{n: 2}, lastPage, nil }
-func (s onePage) describe(pageRef) string                             { return "its only page" }
-func (s onePage) totalName() string                                   { return "the total" }
+func (s onePage) url(pageRef) string { return s.base + s.path }
+func (s onePage) nth(int) pageRef    { return pageRef{n: 1} }
+func (s onePage) after(pageRef, int, pageLinks) (pageRef, ending, error) {
+	return pageRef{n: 2}, lastPage, nil
+}
+func (s onePage) describe(pageRef) string { return "its only page" }
+func (s onePage) totalName() string       { return "the total" }
 
 func cloneValues(q url.Values) url.Values {
 	out := make(url.Values, len(q)+2)
