@@ -156,7 +156,7 @@ func jsonBody(endpoint string, body []byte) ([]byte, error) {
 	case len(text) == 0:
 		return nil, fmt.Errorf("%s: the response body is empty, expected JSON", endpoint)
 	case !json.Valid(text) && looksLikeHTML("", text):
-		return nil, fmt.Errorf("%s: the response is an HTML page, not JSON (probably from a proxy, or the base URL is not the Read API)", endpoint)
+		return nil, fmt.Errorf("%s: the response is an HTML page, not JSON (probably from a proxy, or the base URL is not a Cerby API endpoint)", endpoint)
 	case !json.Valid(text):
 		return nil, fmt.Errorf("%s: the response is not valid JSON (it starts with %q)", endpoint, truncate(cleanText(string(text)), 40))
 	}
