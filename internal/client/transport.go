@@ -30,7 +30,7 @@ func (c *Client) transportChain(o Options, base http.RoundTripper) http.RoundTri
 		origin:    origin,
 		apiKey:    o.APIKey,
 		bearer:    o.BearerToken,
-		workspace: o.Workspace,
+		workspace: workspaceHeader(o),
 		userAgent: o.UserAgent,
 	}
 	if o.RequestsPerSecond > 0 {
@@ -371,6 +371,15 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.addIdentity(out.Header)
 	}
 	return t.next.RoundTrip(out)
+}
+
+// workspaceHeader is the Cerby-Workspace value: the Read API's only; on the
+// Cerby API the host says which workspace.
+func workspaceHeader(o Options) string {
+	if o.API == CerbyAPI {
+		return ""
+	}
+	return o.Workspace
 }
 
 func (t *authTransport) addIdentity(h http.Header) {
