@@ -43,36 +43,63 @@ func (p *cerbyProvider) Metadata(_ context.Context, _ provider.MetadataRequest, 
 
 func (p *cerbyProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads accounts and workspace members from the [Cerby](https://www.cerby.com) Read API.\n\n" +
+		MarkdownDescription: "Reads accounts and workspace members from [Cerby](https://www.cerby.com), through either of its APIs: " +
+			"the Cerby API (`https://<workspace>.cerby.com/api/v1`, API keys only) or the legacy Read API (`" + client.DefaultBaseURL + "/v1`, " +
+			"API key or bearer token). `api` picks one; unset, it is inferred from `endpoint`, `workspace` and `bearer_token`, without sending any request.\n\n" +
 			"Each setting can be given in the provider block or, where noted, through an environment variable; " +
 			"**a value in the provider block wins over the environment**. " +
-			"Authenticate with an API key (`api_key` / `" + envAPIKey + "`) or a bearer token (`bearer_token` / `" + envBearerToken + "`). " +
-			"When both are set the API key is used and the bearer token is ignored, with a warning. With neither, configuration fails before any request.",
+			"Authenticate with an API key (`api_key` / `" + envAPIKey + "`) or, on the Read API only, a bearer token (`bearer_token` / `" + envBearerToken + "`). " +
+			"On the Read API, when both are set the API key is used and the bearer token is ignored, with a warning; on the Cerby API a bearer token is an error. " +
+			"With no credential, configuration fails before any request.",
 		Attributes: map[string]schema.Attribute{
+			"api": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Which Cerby API to read: `\"" + apiCerby + "\"`, the Cerby API at `https://<workspace>.cerby.com/api/v1` (API keys only), " +
+					"or `\"" + apiRead + "\"`, the legacy Read API at `" + client.DefaultBaseURL + "/v1`. Any other value is an error. " +
+					"Environment variable: `" + envAPI + "`. By default (unset in the block and the environment) it is inferred, without sending any request; the first matching rule wins: " +
+					"an `endpoint` whose path ends in `/api/v1` means the Cerby API at `endpoint`; " +
+					"an `endpoint` on a `*.cerby.com` host other than `api.cerby.com` means the Cerby API at `endpoint` + `/api/v1`; " +
+					"any other `endpoint` means the Read API at `endpoint`; " +
+					"no `endpoint`, with `workspace` set and no `bearer_token`, means the Cerby API at `https://<workspace>.cerby.com/api/v1`; " +
+					"anything else means the Read API at `" + client.DefaultBaseURL + "`. " +
+					"So `api_key` and `workspace` alone mean the Cerby API: set `api = \"" + apiRead + "\"` to send them to the Read API instead.",
+				Validators: []validator.String{apiValidator},
+			},
 			"api_key": schema.StringAttribute{
 				Optional:  true,
 				Sensitive: true,
-				MarkdownDescription: "Cerby API key, sent in the `X-API-Key` header. Create it in the Cerby web app (workspace Owners, Super Admins and Admins can) " +
-					"with the scopes the data sources need (`Read accounts`, `Read users`). Wins over `bearer_token`. Environment variable: `" + envAPIKey + "`.",
+				MarkdownDescription: "Cerby API key, sent in the `X-API-Key` header; the only credential the Cerby API takes. Create it in the Cerby web app (workspace Owners, Super Admins and Admins can) " +
+					"with the scopes the data sources need (`Read accounts`, `Read users`); a key made for one API is likely refused by the other. " +
+					"On the Read API it wins over `bearer_token`. No default. Environment variable: `" + envAPIKey + "`.",
 				Validators: []validator.String{credentialValidator},
 			},
 			"bearer_token": schema.StringAttribute{
 				Optional:  true,
 				Sensitive: true,
 				MarkdownDescription: "Cerby bearer token (a short-lived JWT copied from the Cerby web app, Profile → Dev Tools), sent as `Authorization: Bearer`. " +
+					"Read API only: with the Cerby API (set or inferred) it is an error, even beside an API key. " +
 					"Used only when no API key is set; acts with the member's own roles. An expired token is reported before any request. " +
-					"Environment variable: `" + envBearerToken + "`.",
+					"No default. Environment variable: `" + envBearerToken + "`.",
 				Validators: []validator.String{credentialValidator},
 			},
 			"workspace": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "Workspace subdomain, sent in the `Cerby-Workspace` header when set. Usually needed with a bearer token. " +
+				MarkdownDescription: "Workspace subdomain, the `acme` of `https://acme.cerby.com`. " +
+					"On the Cerby API without `endpoint` it is the host, `https://<workspace>.cerby.com/api/v1`: letters, digits, `-` and `_`, 1 to 63 of them, " +
+					"not starting or ending with `-`; with `endpoint` it is not used. " +
+					"On the Read API it is sent in the `Cerby-Workspace` header when set (usually needed with a bearer token). " +
+					"Set without `endpoint` and `bearer_token`, it makes the inferred `api` the Cerby API. No default; empty is the same as unset. " +
 					"Environment variable: `" + envWorkspace + "`.",
 			},
 			"endpoint": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "Base URL of the Read API. Defaults to `" + client.DefaultBaseURL + "`. HTTPS is required except for loopback hosts " +
-					"(`localhost`, `127.0.0.1`, `::1`); a trailing `/` or `/v1` is accepted. Environment variable: `" + envEndpoint + "`.",
+				MarkdownDescription: "Base URL of the API, for a workspace on another host or a local simulator. " +
+					"On the Cerby API it wins over `workspace`; a trailing `/` or `/api/v1` is accepted, such as `https://acme.cerby.com/api/v1`. " +
+					"On the Read API a trailing `/` or `/v1` is accepted. " +
+					"Defaults to `https://<workspace>.cerby.com/api/v1` on the Cerby API and `" + client.DefaultBaseURL + "` on the Read API. " +
+					"HTTPS is required except for loopback hosts (`localhost`, `127.0.0.1`, `::1`). " +
+					"When `api` is unset, a path ending in `/api/v1` or a `*.cerby.com` host other than `api.cerby.com` means the Cerby API, and any other endpoint the Read API. " +
+					"Environment variable: `" + envEndpoint + "`.",
 				Validators: []validator.String{endpointValidator},
 			},
 			"ca_certificate_file": schema.StringAttribute{
@@ -142,7 +169,11 @@ func (p *cerbyProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		resp.Diagnostics.AddError("Cannot configure the Cerby client", err.Error())
 		return
 	}
-	tflog.Debug(ctx, "Cerby client configured", map[string]any{"endpoint": opts.BaseURL, "workspace": opts.Workspace})
+	endpoint := opts.BaseURL
+	if endpoint == "" { // the Cerby API on the workspace's host, checked by resolveClientOptions
+		endpoint, _ = client.WorkspaceBaseURL(opts.Workspace)
+	}
+	tflog.Debug(ctx, "Cerby client configured", map[string]any{"api": opts.API.String(), "endpoint": endpoint, "workspace": opts.Workspace})
 	data := &providerData{client: c, secrets: secrets}
 	p.data.Store(data)
 	resp.DataSourceData = data

@@ -5,6 +5,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ import (
 )
 
 const (
+	envAPI         = "CERBY_API"
 	envAPIKey      = "CERBY_API_KEY"
 	envBearerToken = "CERBY_BEARER_TOKEN"
 	envWorkspace   = "CERBY_WORKSPACE"
@@ -25,10 +27,15 @@ const (
 	envCAFile      = "CERBY_CA_CERTIFICATE_FILE"
 
 	defaultDuration = "60s"
+
+	// The values of the api attribute.
+	apiCerby = "cerby_api"
+	apiRead  = "read_api"
 )
 
 // providerModel is the provider configuration block.
 type providerModel struct {
+	API               types.String  `tfsdk:"api"`
 	APIKey            types.String  `tfsdk:"api_key"`
 	BearerToken       types.String  `tfsdk:"bearer_token"`
 	Workspace         types.String  `tfsdk:"workspace"`
@@ -65,10 +72,64 @@ func checkBearerTokenExpiry(token string, now time.Time) error {
 }
 
 // checkEndpoint relies on the client's message, which already says HTTPS is
-// required and gives an example.
+// required and gives an example. The checks are the same on both APIs; the
+// example follows the API the endpoint alone would mean, as `api` and the
+// environment are not seen at validate time.
 func checkEndpoint(s string) error {
-	_, err := client.NormalizeBaseURL(client.ReadAPI, s)
+	api, _ := inferAPI(s, true, false, false)
+	_, err := client.NormalizeBaseURL(api, s)
 	return err
+}
+
+// parseAPI reads the api attribute.
+func parseAPI(s string) (client.API, error) {
+	switch s {
+	case apiCerby:
+		return client.CerbyAPI, nil
+	case apiRead:
+		return client.ReadAPI, nil
+	}
+	return 0, fmt.Errorf("%q is not an API: use %q (the Cerby API, https://<workspace>.cerby.com/api/v1) or %q (the legacy Read API, https://api.cerby.com/v1), "+
+		"or leave api out to have it inferred from endpoint, workspace and bearer_token", s, apiCerby, apiRead)
+}
+
+func checkAPI(s string) error {
+	_, err := parseAPI(s)
+	return err
+}
+
+// inferAPI is the table of contract/cerby-api.md §1 (decision C1): the API
+// a configuration without api means, from the merged settings alone; no
+// request is sent to find out. The first matching row wins:
+//
+//	endpoint whose path ends in /api/v1 (any case)    Cerby API, endpoint
+//	endpoint on *.cerby.com, not api.cerby.com        Cerby API, endpoint + /api/v1
+//	any other endpoint                                Read API, endpoint
+//	no endpoint; workspace set; no bearer token       Cerby API, https://<workspace>.cerby.com/api/v1
+//	anything else                                     Read API, https://api.cerby.com
+//
+// An endpoint that does not parse means the Read API, whose check then
+// reports it. why names the row that chose the Cerby API, for messages.
+func inferAPI(endpoint string, hasEndpoint, hasWorkspace, hasBearerToken bool) (api client.API, why string) {
+	if hasEndpoint {
+		u, err := url.Parse(strings.TrimSpace(endpoint))
+		if err != nil {
+			return client.ReadAPI, ""
+		}
+		if strings.HasSuffix(strings.ToLower(strings.TrimRight(u.EscapedPath(), "/")), "/api/v1") {
+			return client.CerbyAPI, "the endpoint's path ends in /api/v1"
+		}
+		// A trailing dot names the same host.
+		host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+		if strings.HasSuffix(host, ".cerby.com") && host != "api.cerby.com" {
+			return client.CerbyAPI, fmt.Sprintf("the endpoint's host %s is a Cerby workspace host", host)
+		}
+		return client.ReadAPI, ""
+	}
+	if hasWorkspace && !hasBearerToken {
+		return client.CerbyAPI, "workspace is set without endpoint or bearer_token"
+	}
+	return client.ReadAPI, ""
 }
 
 // readCACertificates returns the bundle at file once every CERTIFICATE block
@@ -145,6 +206,7 @@ func checkRequestsPerSecond(f float64) error {
 }
 
 var (
+	apiValidator               = stringCheck{fmt.Sprintf("value must be %q or %q", apiCerby, apiRead), checkAPI}
 	credentialValidator        = stringCheck{"value must be non-empty without surrounding whitespace", checkCredential}
 	endpointValidator          = stringCheck{"value must be an https URL (http only for loopback hosts)", checkEndpoint}
 	caCertificateFileValidator = stringCheck{"value must name a readable PEM file with at least one certificate", checkCACertificateFile}
@@ -181,24 +243,134 @@ func (s stringSetting) source(attribute string) string {
 // into client options (configuration wins), with every problem reported.
 func resolveClientOptions(m providerModel, getenv func(string) string, now time.Time) (client.Options, diag.Diagnostics) {
 	r := &configResolver{getenv: getenv}
+	s := settings{
+		api:         r.stringValue(m.API, "api", envAPI, checkAPI),
+		apiKey:      r.stringValue(m.APIKey, "api_key", envAPIKey, checkCredential),
+		bearerToken: r.stringValue(m.BearerToken, "bearer_token", envBearerToken, checkCredential),
+		workspace:   r.stringValue(m.Workspace, "workspace", envWorkspace, nil),
+		endpoint:    r.stringValue(m.Endpoint, "endpoint", envEndpoint, nil),
+		unknown:     m.API.IsUnknown() || m.BearerToken.IsUnknown() || m.Workspace.IsUnknown() || m.Endpoint.IsUnknown(),
+	}
 	opts := client.Options{
-		Workspace:         r.stringValue(m.Workspace, "workspace", envWorkspace, nil).value,
+		Workspace:         s.workspace.value,
 		PageSize:          int(r.int64Value(m.PageSize, "page_size", client.DefaultPageSize, checkPageSize)),
 		PageConcurrency:   int(r.int64Value(m.PageConcurrency, "page_concurrency", client.DefaultPageConcurrency, checkPageConcurrency)),
 		MaxRetries:        int(r.int64Value(m.MaxRetries, "max_retries", client.DefaultMaxRetries, checkMaxRetries)),
 		MaxRetryWait:      r.durationValue(m.MaxRetryWait, "max_retry_wait"),
 		RequestTimeout:    r.durationValue(m.RequestTimeout, "request_timeout"),
 		RequestsPerSecond: r.requestsPerSecond(m.RequestsPerSecond),
-		BaseURL:           r.endpoint(m.Endpoint),
 		ExtraRootCAsPEM:   r.caCertificates(m.CACertificateFile),
 	}
-	opts.APIKey, opts.BearerToken = r.credentials(m, now)
+	choice := r.chooseAPI(s)
+	opts.API = choice.api
+	opts.BaseURL = r.baseURL(s, choice)
+	opts.APIKey, opts.BearerToken = r.credentials(s, choice, m.APIKey.IsUnknown(), now)
 	return opts, r.diags
 }
 
-func (r *configResolver) credentials(m providerModel, now time.Time) (apiKey, bearerToken string) {
-	key := r.stringValue(m.APIKey, "api_key", envAPIKey, checkCredential)
-	token := r.stringValue(m.BearerToken, "bearer_token", envBearerToken, checkCredential)
+// settings are the attributes that pick the API and its credential, after
+// the environment fallback.
+type settings struct {
+	api, apiKey, bearerToken, workspace, endpoint stringSetting
+	unknown                                       bool // one that picks the API is unknown (already reported)
+}
+
+// hasWorkspace: an empty workspace (such as a variable defaulting to "")
+// counts as none, as it did when it was only a header.
+func (s settings) hasWorkspace() bool { return s.workspace.value != "" }
+
+// apiChoice is the API used and why, for messages.
+type apiChoice struct {
+	api client.API
+	// settled is false when api is invalid or something that picks the API
+	// is unknown: those errors are reported, and the checks that depend on
+	// the API are skipped rather than guessed.
+	settled  bool
+	inferred bool   // api is not set
+	why      string // `api = "cerby_api"`, `CERBY_API=cerby_api`, or inferAPI's reason
+}
+
+// because says how the API was chosen, to follow "The Cerby API".
+func (c apiChoice) because() string {
+	if c.inferred {
+		return "inferred because api is not set and " + c.why
+	}
+	return c.why
+}
+
+func (r *configResolver) chooseAPI(s settings) apiChoice {
+	if s.api.present {
+		api, err := parseAPI(s.api.value)
+		if err == nil {
+			why := fmt.Sprintf("api = %q", s.api.value)
+			if s.api.envVar != "" {
+				why = s.api.envVar + "=" + s.api.value
+			}
+			return apiChoice{api: api, settled: !s.unknown, why: why}
+		}
+		// Already reported; the endpoint is still checked, for the API it alone means.
+		api, _ = inferAPI(s.endpoint.value, s.endpoint.present, false, false)
+		return apiChoice{api: api}
+	}
+	api, why := inferAPI(s.endpoint.value, s.endpoint.present, s.hasWorkspace(), s.bearerToken.present)
+	return apiChoice{api: api, settled: !s.unknown, inferred: true, why: why}
+}
+
+// baseURL is the endpoint normalized for the API, the Read API's public
+// host, or "" on the Cerby API without endpoint: the client derives
+// https://<workspace>.cerby.com from the workspace, checked here first.
+func (r *configResolver) baseURL(s settings, choice apiChoice) string {
+	if s.endpoint.present {
+		var normalized string
+		r.check(path.Root("endpoint"), s.endpoint.envVar, func() (err error) {
+			normalized, err = client.NormalizeBaseURL(choice.api, s.endpoint.value)
+			return err
+		})
+		return normalized
+	}
+	if choice.api == client.ReadAPI {
+		return client.DefaultBaseURL
+	}
+	if !choice.settled {
+		return ""
+	}
+	if !s.hasWorkspace() {
+		addAttributeError(&r.diags, path.Root("workspace"), "Missing workspace for the Cerby API",
+			fmt.Sprintf("The Cerby API (%s) has one host per workspace, https://<workspace>.cerby.com. "+
+				"Set workspace (or the %s environment variable) to the subdomain of your Cerby web app, such as \"acme\" for https://acme.cerby.com, "+
+				"or endpoint (or %s) to the full base URL, such as https://acme.cerby.com/api/v1.",
+				choice.because(), envWorkspace, envEndpoint))
+		return ""
+	}
+	r.check(path.Root("workspace"), s.workspace.envVar, func() error {
+		_, err := client.WorkspaceBaseURL(s.workspace.value)
+		if err != nil && choice.inferred {
+			err = fmt.Errorf("%w. The Cerby API, on the workspace's host, was %s; set api = %q (or %s=%s) to send the workspace in the Cerby-Workspace header of the legacy Read API instead",
+				err, choice.because(), apiRead, envAPI, apiRead)
+		}
+		return err
+	})
+	return ""
+}
+
+// credentials picks the credential sent. On the Read API an API key wins
+// over a bearer token, with a warning; the Cerby API takes API keys only, so
+// a bearer token there is an error even beside a key: the configuration
+// says something the provider would not do.
+func (r *configResolver) credentials(s settings, choice apiChoice, keyUnknown bool, now time.Time) (apiKey, bearerToken string) {
+	key, token := s.apiKey, s.bearerToken
+	if choice.api == client.CerbyAPI && choice.settled {
+		if token.present {
+			r.cerbyAPIBearerTokenError(token, choice)
+		}
+		if key.present || keyUnknown || token.present {
+			return key.value, ""
+		}
+		r.diags.AddError("Missing Cerby credentials",
+			fmt.Sprintf("The Cerby API (%s) takes an API key only: set it with the api_key attribute or the %s environment variable. "+
+				"A bearer token works with the legacy Read API only (api = %q).", choice.because(), envAPIKey, apiRead))
+		return "", ""
+	}
 	switch {
 	case key.present && token.present:
 		r.diags.AddWarning("Bearer token ignored", // on no attribute: see addAttributeError
@@ -210,7 +382,7 @@ func (r *configResolver) credentials(m providerModel, now time.Time) (apiKey, be
 	case token.present:
 		r.check(path.Root("bearer_token"), token.envVar, func() error { return checkBearerTokenExpiry(token.value, now) })
 		return "", token.value
-	case m.APIKey.IsUnknown() || m.BearerToken.IsUnknown():
+	case keyUnknown || s.unknown:
 		return "", "" // already reported as unknown
 	}
 	r.diags.AddError("Missing Cerby credentials",
@@ -220,17 +392,15 @@ func (r *configResolver) credentials(m providerModel, now time.Time) (apiKey, be
 	return "", ""
 }
 
-func (r *configResolver) endpoint(v types.String) string {
-	s := r.stringValue(v, "endpoint", envEndpoint, nil)
-	if !s.present {
-		return client.DefaultBaseURL
+func (r *configResolver) cerbyAPIBearerTokenError(token stringSetting, choice apiChoice) {
+	detail := fmt.Sprintf("The Cerby API (%s) takes API keys only, not a bearer token. "+
+		"Set an API key with the api_key attribute or the %s environment variable instead and remove the bearer token, "+
+		"or set api = %q (or %s=%s) to use the bearer token with the legacy Read API.",
+		choice.because(), envAPIKey, apiRead, envAPI, apiRead)
+	if token.envVar != "" {
+		detail += fmt.Sprintf(" (The bearer token came from the %s environment variable.)", token.envVar)
 	}
-	var normalized string
-	r.check(path.Root("endpoint"), s.envVar, func() (err error) {
-		normalized, err = client.NormalizeBaseURL(client.ReadAPI, s.value)
-		return err
-	})
-	return normalized
+	addAttributeError(&r.diags, path.Root("bearer_token"), "bearer_token is not accepted by the Cerby API", detail)
 }
 
 func (r *configResolver) caCertificates(v types.String) string {
