@@ -40,6 +40,7 @@ type accountModel struct {
 	Phone                    types.String                `tfsdk:"phone"`
 	RotatedBy                types.String                `tfsdk:"rotated_by"`
 	RotatedAt                types.String                `tfsdk:"rotated_at"`
+	LastPasswordChange       types.String                `tfsdk:"last_password_change"`
 	SyncedAt                 types.String                `tfsdk:"synced_at"`
 	HasBackupCode            types.Bool                  `tfsdk:"has_backup_code"`
 	RotatedByID              types.String                `tfsdk:"rotated_by_id"`
@@ -53,6 +54,7 @@ type accountModel struct {
 	MfaTypes                 []string                    `tfsdk:"mfa_types"` // nil is a null list, empty stays an empty list
 	RotatedByUser            types.String                `tfsdk:"rotated_by_user"`
 	HasTotpVirtualDevice     types.Bool                  `tfsdk:"has_totp_virtual_device"`
+	HasPasskey               types.Bool                  `tfsdk:"has_passkey"`
 	WorkspacePolicyResult    *workspacePolicyResultModel `tfsdk:"workspace_policy_result"` // nil is a null object
 	WorkspacePolicyCheckDate types.String                `tfsdk:"workspace_policy_check_date"`
 	DomainsJSON              types.String                `tfsdk:"domains_json"`
@@ -93,6 +95,7 @@ func accountModelFrom(a *client.Account) accountModel {
 		Phone:                    types.StringPointerValue(a.Phone),
 		RotatedBy:                types.StringPointerValue(a.RotatedBy),
 		RotatedAt:                types.StringPointerValue(a.RotatedAt),
+		LastPasswordChange:       types.StringPointerValue(a.LastPasswordChange),
 		SyncedAt:                 types.StringPointerValue(a.SyncedAt),
 		HasBackupCode:            types.BoolPointerValue(a.HasBackupCode),
 		RotatedByID:              types.StringPointerValue(a.RotatedByID),
@@ -106,6 +109,7 @@ func accountModelFrom(a *client.Account) accountModel {
 		MfaTypes:                 a.MfaTypes,
 		RotatedByUser:            types.StringPointerValue(a.RotatedByUser),
 		HasTotpVirtualDevice:     types.BoolPointerValue(a.HasTotpVirtualDevice),
+		HasPasskey:               types.BoolPointerValue(a.HasPasskey),
 		WorkspacePolicyCheckDate: types.StringPointerValue(a.WorkspacePolicyCheckDate),
 		DomainsJSON:              rawJSONValue(a.Domains),
 		MetaJSON:                 rawJSONValue(a.Meta),
@@ -199,11 +203,13 @@ func idsOf[T any](items []T, id func(T) string) []string {
 
 func accountID(a client.Account) string { return a.ID }
 
-// accountField describes one computed account attribute for the schema.
-type accountField struct {
+// modelField describes one computed attribute of an account or member object
+// for the schema; its description is completed by the API sentence of source.
+type modelField struct {
 	name        string
 	kind        fieldKind
 	description string
+	source      fieldSource
 }
 
 type fieldKind int
@@ -215,84 +221,158 @@ const (
 	policyField
 )
 
-const timestampNote = " Kept as the ISO-8601 string the API sent (often without a time zone)."
+// fieldSource names the key each API sends an attribute's value under, so
+// that its description says which API fills it (contract/cerby-api.md, C11):
+// an API that never sends the key leaves the attribute null.
+type fieldSource struct {
+	readAPI  string // the Read API's key; "" when it sends none
+	cerbyAPI string // the Cerby API's key; "" when it sends none
+	// cerbyAPINote qualifies the Cerby API's key, such as a key only a third
+	// party reports; a clause without a final period.
+	cerbyAPINote string
+}
 
-// accountFields follows the API's account object; `provider` is renamed
-// `application` because `provider` is a reserved name in Terraform.
-var accountFields = []accountField{
-	{"id", stringField, "Account id (a UUID)."},
-	{"name", stringField, "Account label."},
-	{"username", stringField, "Login user name of the account."},
-	{"application", stringField, "Application id, such as `google`, `instagram` or `unmanaged` (the API's `provider` field)."},
-	{"vault_id", stringField, "Id of the vault holding the account."},
-	{"idek_id", stringField, "IDEK id of the account (the API's `idekID`)."},
-	{"workspace", stringField, "Workspace the account belongs to."},
-	{"mfa_enabled", boolField, "Whether multi-factor authentication is enabled."},
-	{"autofill_mfa", boolField, "Whether Cerby autofills the MFA code."},
-	{"password_set", boolField, "Whether a password is stored."},
-	{"password_visible", boolField, "Whether the password can be revealed to the caller."},
-	{"created_by", stringField, "Id of the member who created the account, whether the API sent an id or a user object."},
-	{"created_by_email", stringField, "Email of the creator; null when the API sent only an id."},
-	{"created_by_json", stringField, "The `createdBy` value exactly as the API sent it (a JSON string or object); null when absent. Decode with `jsondecode()`."},
-	{"created_at", stringField, "Creation time." + timestampNote},
-	{"updated_at", stringField, "Last update time." + timestampNote},
-	{"role", stringField, "The caller's role on the account, such as `account_owner`, `account_manager`, `account_collaborator` (older values: `owner`, `collaborator`)."},
-	{"avatar_url", stringField, "URL of the account's avatar."},
-	{"email", stringField, "Email of the account."},
-	{"type", stringField, "Item type: `identity`, `resource`, `secret` or `integration`."},
-	{"url", stringField, "URL of the application."},
-	{"domain", stringField, "Domain of the application."},
-	{"status", stringField, "Account status: `pending`, `provision`, `success`, `enabled`, `disabled`, …"},
-	{"phone", stringField, "Phone number of the account."},
-	{"rotated_by", stringField, "How the password was last rotated: `manual_rotation` or `automated_rotation`."},
-	{"rotated_at", stringField, "Time of the last password rotation." + timestampNote},
-	{"synced_at", stringField, "Time of the last synchronisation." + timestampNote},
-	{"has_backup_code", boolField, "Whether MFA backup codes are stored."},
-	{"rotated_by_id", stringField, "Id of the member who last rotated the password."},
-	{"last_login_date", stringField, "Time of the last login through Cerby." + timestampNote},
-	{"last_login_user_name", stringField, "Name of the member who last logged in."},
-	{"is_email_managed", boolField, "Whether the email is managed by Cerby."},
-	{"is_phone_managed", boolField, "Whether the phone number is managed by Cerby."},
-	{"original_email", stringField, "Email before Cerby started managing it."},
-	{"original_phone", stringField, "Phone number before Cerby started managing it."},
-	{"business_id", stringField, "Business id; the API sends an empty string when unused."},
-	{"mfa_types", stringListField, "MFA methods, such as `otp`, `voip`, `email`; null when the API sent none, empty when it sent an empty list."},
-	{"rotated_by_user", stringField, "Full name of the member who last rotated the password."},
-	{"has_totp_virtual_device", boolField, "Whether a TOTP virtual device is set up."},
-	{"workspace_policy_result", policyField, "Result of the workspace policy check; null when the API sent none."},
-	{"workspace_policy_check_date", stringField, "Time of the last workspace policy check." + timestampNote},
-	{"domains_json", stringField, "The `domains` value exactly as the API sent it (a JSON string or object with `allowedDomains`); null when absent. Decode with `jsondecode()`."},
-	{"meta_json", stringField, "The free-form `meta` object as JSON; null when absent. Decode with `jsondecode()`."},
-	{"permissions_json", stringField, "The `permissions` array as JSON; null when absent. Decode with `jsondecode()`."},
+// reportedOnly is the note of a Cerby API key only a third party reports
+// (contract/cerby-api.md §5.1): its type is assumed, and a value of another
+// type is left null with a warning (C10).
+const reportedOnly = "known on the Cerby API from a third party only, so possibly null there"
+
+// both: the two APIs send the value under the same key.
+func both(key string) fieldSource { return fieldSource{readAPI: key, cerbyAPI: key} }
+
+// renamed: the two APIs send the value under different keys.
+func renamed(readAPI, cerbyAPI string) fieldSource {
+	return fieldSource{readAPI: readAPI, cerbyAPI: cerbyAPI}
+}
+
+// reported: both, but only a third party reports the Cerby API's key.
+func reported(key string) fieldSource {
+	return fieldSource{readAPI: key, cerbyAPI: key, cerbyAPINote: reportedOnly}
+}
+
+func readAPIOnly(key string) fieldSource { return fieldSource{readAPI: key} }
+
+func cerbyAPIOnly(key string) fieldSource { return fieldSource{cerbyAPI: key} }
+
+// sentence says which API fills the attribute, and from which key.
+func (s fieldSource) sentence() string {
+	var text string
+	switch {
+	case s.readAPI != "" && s.readAPI == s.cerbyAPI:
+		text = "Both APIs (`" + s.readAPI + "`)"
+	case s.readAPI != "" && s.cerbyAPI != "":
+		text = "Both APIs: the Read API's `" + s.readAPI + "`, the Cerby API's `" + s.cerbyAPI + "`"
+	case s.readAPI != "":
+		text = "Read API only (its `" + s.readAPI + "`); null on the Cerby API"
+	case s.cerbyAPI != "":
+		text = "Cerby API only (its `" + s.cerbyAPI + "`); null on the Read API"
+	}
+	if s.cerbyAPINote != "" {
+		text += "; " + s.cerbyAPINote
+	}
+	return text + "."
+}
+
+// fullDescription is the attribute's MarkdownDescription.
+func (f modelField) fullDescription() string { return f.description + " " + f.source.sentence() }
+
+const timestampNote = " Kept as the ISO-8601 string the API sent (often without a time zone), never parsed, so the two APIs may spell one instant differently."
+
+// accountFields follows the Read API's account object (contract/read-api.md
+// §3.1) and the Cerby API's (contract/cerby-api.md §5.1); `provider` is
+// renamed `application` because `provider` is a reserved name in Terraform.
+var accountFields = []modelField{
+	{"id", stringField, "Account id (a UUID).", both("id")},
+	{"name", stringField, "Account label.", renamed("name", "label")},
+	{"username", stringField, "Login user name of the account.", readAPIOnly("username")},
+	{"application", stringField, "Application id, such as `google`, `instagram` or `unmanaged`.", renamed("provider", "application")},
+	{"vault_id", stringField, "Id of the vault holding the account.", readAPIOnly("vaultId")},
+	{"idek_id", stringField, "IDEK id of the account.", readAPIOnly("idekID")},
+	{"workspace", stringField, "Workspace the account belongs to.", both("workspace")},
+	{"mfa_enabled", boolField, "Whether multi-factor authentication is enabled.", both("mfaEnabled")},
+	{"autofill_mfa", boolField, "Whether Cerby autofills the MFA code.", reported("autofillMfa")},
+	{"password_set", boolField, "Whether a password is stored.", reported("passwordSet")},
+	{"password_visible", boolField, "Whether the password can be revealed to the caller.", reported("passwordVisible")},
+	{"created_by", stringField, "Id of the member who created the account, whether the API sent an id or a user object (the Cerby API sends an id).", both("createdBy")},
+	{"created_by_email", stringField, "Email of the creator; null when the Read API sent only an id.", fieldSource{readAPI: "createdBy.email", cerbyAPI: "createdByEmail", cerbyAPINote: reportedOnly}},
+	{"created_by_json", stringField, "The `createdBy` value exactly as the API sent it (a JSON string or object; always a string on the Cerby API); null when absent. Decode with `jsondecode()`.", both("createdBy")},
+	{"created_at", stringField, "Creation time." + timestampNote, both("createdAt")},
+	{"updated_at", stringField, "Last update time." + timestampNote, both("updatedAt")},
+	{"role", stringField, "The caller's role on the account, such as `account_owner`, `account_manager`, `account_collaborator` (older values: `owner`, `collaborator`); never guessed from the Cerby API's Owner rule.", readAPIOnly("role")},
+	{"avatar_url", stringField, "URL of the account's avatar.", fieldSource{readAPI: "avatar_url", cerbyAPI: "avatarUrl", cerbyAPINote: reportedOnly}},
+	{"email", stringField, "Email of the account.", reported("email")},
+	{"type", stringField, "Item type: `identity`, `resource`, `secret` or `integration`; never the Cerby API's JSON:API resource type (`account`).", readAPIOnly("type")},
+	{"url", stringField, "URL of the application.", reported("url")},
+	{"domain", stringField, "Domain of the application.", reported("domain")},
+	{"status", stringField, "Account status: `pending`, `provision`, `success`, `enabled`, `disabled`, …", reported("status")},
+	{"phone", stringField, "Phone number of the account.", reported("phone")},
+	{"rotated_by", stringField, "How the password was last rotated: `manual_rotation` or `automated_rotation`.", reported("rotatedBy")},
+	{"rotated_at", stringField, "Time of the last password rotation." + timestampNote, reported("rotatedAt")},
+	{"last_password_change", stringField, "Time of the last password change." + timestampNote, cerbyAPIOnly("lastPasswordChange")},
+	{"synced_at", stringField, "Time of the last synchronisation." + timestampNote, reported("syncedAt")},
+	{"has_backup_code", boolField, "Whether MFA backup codes are stored.", both("hasBackupCode")},
+	{"rotated_by_id", stringField, "Id of the member who last rotated the password.", reported("rotatedById")},
+	{"last_login_date", stringField, "Time of the last login through Cerby." + timestampNote, both("lastLoginDate")},
+	{"last_login_user_name", stringField, "Name of the member who last logged in.", renamed("lastLoginUserName", "lastLoginBy")},
+	{"is_email_managed", boolField, "Whether the email is managed by Cerby (on the Cerby API: whether Cerby created it).", renamed("isEmailManaged", "cerbyManagedEmail")},
+	{"is_phone_managed", boolField, "Whether the phone number is managed by Cerby (on the Cerby API: whether Cerby created it).", renamed("isPhoneManaged", "cerbyManagedPhone")},
+	{"original_email", stringField, "Email before Cerby started managing it.", readAPIOnly("originalEmail")},
+	{"original_phone", stringField, "Phone number before Cerby started managing it.", readAPIOnly("originalPhone")},
+	{"business_id", stringField, "Business id, for service accounts; the Read API sends an empty string when unused.", both("businessId")},
+	{"mfa_types", stringListField, "MFA methods, such as `otp`, `voip`, `email` (the Cerby API adds `rsa_secur_id_token`, `non-voip`); null when the API sent none, empty when it sent an empty list.", both("mfaTypes")},
+	{"rotated_by_user", stringField, "Full name of the member who last rotated the password.", readAPIOnly("rotatedByUser")},
+	{"has_totp_virtual_device", boolField, "Whether a TOTP virtual device is set up.", renamed("hasTotpVirtualDevice", "hasTotp")},
+	{"has_passkey", boolField, "Whether a passkey is set up.", cerbyAPIOnly("hasPasskey")},
+	{"workspace_policy_result", policyField, "Result of the workspace policy check; null when the API sent none.", readAPIOnly("workspacePolicyResult")},
+	{"workspace_policy_check_date", stringField, "Time of the last workspace policy check." + timestampNote, readAPIOnly("workspacePolicyCheckDate")},
+	{"domains_json", stringField, "The `domains` value exactly as the API sent it (a JSON string or object with `allowedDomains`); null when absent. Decode with `jsondecode()`.", readAPIOnly("domains")},
+	{"meta_json", stringField, "The free-form `meta` object as JSON; null when absent. Decode with `jsondecode()`.", reported("meta")},
+	{"permissions_json", stringField, "The `permissions` array as JSON; null when absent. Decode with `jsondecode()`.", readAPIOnly("permissions")},
+}
+
+// workspacePolicyFields are the attributes of workspace_policy_result.
+var workspacePolicyFields = []modelField{
+	{"mfa_validation", boolField, "Whether the account passes the workspace MFA policy; null when not reported.", readAPIOnly("workspacePolicyResult.mfa_validation")},
+	{"password_rotation", boolField, "Whether the account passes the workspace password rotation policy; null when not reported.", readAPIOnly("workspacePolicyResult.password_rotation")},
+}
+
+// accountField is the entry of accountFields named name; it panics on a
+// name the table does not have, which the schema tests would catch.
+func accountField(name string) modelField {
+	for _, f := range accountFields {
+		if f.name == name {
+			return f
+		}
+	}
+	panic("no account field " + name)
 }
 
 // accountAttributes builds the computed account attributes shared by the
 // accounts lists and the top level of cerby_account.
-func accountAttributes() map[string]schema.Attribute {
-	attrs := make(map[string]schema.Attribute, len(accountFields))
-	for _, f := range accountFields {
+func accountAttributes() map[string]schema.Attribute { return computedAttributes(accountFields) }
+
+func computedAttributes(fields []modelField) map[string]schema.Attribute {
+	attrs := make(map[string]schema.Attribute, len(fields))
+	for _, f := range fields {
 		attrs[f.name] = computedAttribute(f)
 	}
 	return attrs
 }
 
-func computedAttribute(f accountField) schema.Attribute {
+func computedAttribute(f modelField) schema.Attribute {
 	switch f.kind {
 	case boolField:
-		return schema.BoolAttribute{Computed: true, MarkdownDescription: f.description}
+		return schema.BoolAttribute{Computed: true, MarkdownDescription: f.fullDescription()}
 	case stringListField:
-		return schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: f.description}
+		return schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: f.fullDescription()}
 	case policyField:
 		return schema.SingleNestedAttribute{
 			Computed:            true,
-			MarkdownDescription: f.description,
-			Attributes: map[string]schema.Attribute{
-				"mfa_validation":    schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the account passes the workspace MFA policy; null when not reported."},
-				"password_rotation": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the account passes the workspace password rotation policy; null when not reported."},
-			},
+			MarkdownDescription: f.fullDescription(),
+			Attributes:          computedAttributes(workspacePolicyFields),
 		}
 	default:
-		return schema.StringAttribute{Computed: true, MarkdownDescription: f.description}
+		return schema.StringAttribute{Computed: true, MarkdownDescription: f.fullDescription()}
 	}
 }
 

@@ -21,7 +21,7 @@ import (
 // the framework is given the list as models, by SetAttribute.
 func TestSetStateMatchesStateSet(t *testing.T) {
 	accounts := []client.Account{
-		decode[client.Account](t, fullAccountJSON),
+		fullAccount(t), // every field set, the Cerby API's own too
 		decode[client.Account](t, `{"id": "b"}`),
 		decode[client.Account](t, `{"id": "c", "mfaTypes": [], "createdBy": "u-1", "workspacePolicyResult": {"mfa_validation": false}}`),
 	}

@@ -46,22 +46,21 @@ func sortMembers(members []client.Member) {
 
 func memberID(m client.Member) string { return m.ID }
 
-func memberAttributes() map[string]schema.Attribute {
-	computedString := func(description string) schema.Attribute {
-		return schema.StringAttribute{Computed: true, MarkdownDescription: description}
-	}
-	const timestamp = " Kept as the ISO-8601 string the API sent."
-	return map[string]schema.Attribute{
-		"id":            computedString("Member id (a UUID)."),
-		"first_name":    computedString("First name."),
-		"last_name":     computedString("Last name."),
-		"email":         computedString("Email address."),
-		"status":        computedString("Membership status: `live`, `pending` (invited, never logged in) or `disabled` (removed)."),
-		"role":          computedString("Workspace role, such as `workspace_owner`, `workspace_super_admin`, `workspace_guest_admin`, `workspace_login_only`, `workspace_guest_user` (the Admin and User role strings are undocumented)."),
-		"is_guest":      schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the member is a guest."},
-		"created_at":    computedString("Time the member was added." + timestamp),
-		"updated_at":    computedString("Time the member was last updated." + timestamp),
-		"last_activity": computedString("Time of the member's last activity; null when never active." + timestamp),
-		"meta_json":     computedString("The free-form `meta` object as JSON; null when absent. Decode with `jsondecode()`."),
-	}
+// memberFields follows the Read API's member object (contract/read-api.md
+// §3.2) and the Cerby API's user (contract/cerby-api.md §5.2).
+var memberFields = []modelField{
+	{"id", stringField, "Member id (a UUID).", both("id")},
+	{"first_name", stringField, "First name.", both("firstName")},
+	{"last_name", stringField, "Last name.", both("lastName")},
+	{"email", stringField, "Email address.", both("email")},
+	{"status", stringField, "Membership status: `live`, `pending` (invited, never logged in) or `disabled` (removed).", both("status")},
+	{"role", stringField, "Workspace role, such as `workspace_owner`, `workspace_super_admin`, `workspace_guest_admin`, `workspace_login_only`, `workspace_guest_user` (the Admin and User role strings are undocumented).", both("role")},
+	{"is_guest", boolField, "Whether the member is a guest.", both("isGuest")},
+	{"created_at", stringField, "Time the member was added." + timestampNote, both("createdAt")},
+	{"updated_at", stringField, "Time the member was last updated." + timestampNote, both("updatedAt")},
+	{"last_activity", stringField, "Time of the member's last activity; null when never active." + timestampNote,
+		fieldSource{readAPI: "lastActivity", cerbyAPI: "lastActivity", cerbyAPINote: "documented by the Cerby API's 2025 OpenAPI file only, so likely null there"}},
+	{"meta_json", stringField, "The free-form `meta` object as JSON; null when absent. Decode with `jsondecode()`.", readAPIOnly("meta")},
 }
+
+func memberAttributes() map[string]schema.Attribute { return computedAttributes(memberFields) }

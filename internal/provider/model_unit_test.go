@@ -2,8 +2,12 @@ package provider
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
+	"io"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"slices"
 	"strconv"
@@ -69,27 +73,38 @@ func nullFields(v any) []string {
 	return nulls
 }
 
+// fullAccount is fullAccountJSON with the Cerby API's own fields set too, as
+// its decoder fills them: an account with every field of the model.
+func fullAccount(t *testing.T) client.Account {
+	a := decode[client.Account](t, fullAccountJSON)
+	passkey, changed := true, "2024-03-05T00:00:00.000+00:00"
+	a.HasPasskey, a.LastPasswordChange = &passkey, &changed
+	return a
+}
+
 func TestAccountModelFromFullAccountHasEveryValue(t *testing.T) {
-	m := accountModelOf(decode[client.Account](t, fullAccountJSON))
+	m := accountModelOf(fullAccount(t))
 
 	if nulls := nullFields(m); len(nulls) > 0 {
 		t.Errorf("fields left null although the API sent them: %v", nulls)
 	}
 	checks := map[string][2]attr.Value{
-		"application":      {m.Application, types.StringValue("instagram")},
-		"idek_id":          {m.IdekID, types.StringValue("idek-1")},
-		"created_by":       {m.CreatedBy, types.StringValue("u-1")},
-		"created_by_email": {m.CreatedByEmail, types.StringValue("jane@example.com")},
-		"created_by_json":  {m.CreatedByJSON, types.StringValue(`{"id": "u-1", "email": "jane@example.com", "firstName": "Jane"}`)},
-		"updated_at":       {m.UpdatedAt, types.StringValue("2024-02-04T10:00:00.177000")},
-		"avatar_url":       {m.AvatarURL, types.StringValue("https://img/a.png")},
-		"mfa_enabled":      {m.MfaEnabled, types.BoolValue(true)},
-		"autofill_mfa":     {m.AutofillMfa, types.BoolValue(false)},
-		"business_id":      {m.BusinessID, types.StringValue("")},
-		"domains_json":     {m.DomainsJSON, types.StringValue(`{"id": "d-1", "allowedDomains": [{"domain": "instagram.com"}]}`)},
-		"meta_json":        {m.MetaJSON, types.StringValue(`{"k": 1}`)},
-		"permissions_json": {m.PermissionsJSON, types.StringValue(`["read", "share"]`)},
-		"synced_at":        {m.SyncedAt, types.StringValue("2024-03-02T00:00:00+00:00")},
+		"application":          {m.Application, types.StringValue("instagram")},
+		"idek_id":              {m.IdekID, types.StringValue("idek-1")},
+		"created_by":           {m.CreatedBy, types.StringValue("u-1")},
+		"created_by_email":     {m.CreatedByEmail, types.StringValue("jane@example.com")},
+		"created_by_json":      {m.CreatedByJSON, types.StringValue(`{"id": "u-1", "email": "jane@example.com", "firstName": "Jane"}`)},
+		"updated_at":           {m.UpdatedAt, types.StringValue("2024-02-04T10:00:00.177000")},
+		"avatar_url":           {m.AvatarURL, types.StringValue("https://img/a.png")},
+		"mfa_enabled":          {m.MfaEnabled, types.BoolValue(true)},
+		"autofill_mfa":         {m.AutofillMfa, types.BoolValue(false)},
+		"business_id":          {m.BusinessID, types.StringValue("")},
+		"domains_json":         {m.DomainsJSON, types.StringValue(`{"id": "d-1", "allowedDomains": [{"domain": "instagram.com"}]}`)},
+		"meta_json":            {m.MetaJSON, types.StringValue(`{"k": 1}`)},
+		"permissions_json":     {m.PermissionsJSON, types.StringValue(`["read", "share"]`)},
+		"synced_at":            {m.SyncedAt, types.StringValue("2024-03-02T00:00:00+00:00")},
+		"has_passkey":          {m.HasPasskey, types.BoolValue(true)},
+		"last_password_change": {m.LastPasswordChange, types.StringValue("2024-03-05T00:00:00.000+00:00")},
 	}
 	for name, c := range checks {
 		if !c[0].Equal(c[1]) {
@@ -159,6 +174,130 @@ func TestMemberModelFrom(t *testing.T) {
 	if nulls := nullFields(empty); len(nulls) != reflect.TypeFor[memberModel]().NumField()-1 || slices.Contains(nulls, "id") {
 		t.Errorf("every field but id should be null; null ones: %v", nulls)
 	}
+}
+
+// cerbyAPIAccountJSON sets every key of contract/cerby-api.md §5.1.
+const cerbyAPIAccountJSON = `{"data": {"id": "22222222-2222-4222-8222-222222222222", "type": "account", "attributes": {
+  "label": "Marketing Instagram", "application": "instagram", "workspace": "acme",
+  "createdAt": "2024-02-03T13:20:32.000+00:00", "updatedAt": "2024-02-04T10:00:00.177000Z",
+  "createdBy": "u-1", "createdByEmail": "jane@example.com",
+  "lastLoginDate": "2024-03-03T00:00:00Z", "lastLoginBy": "Jane Doe", "lastPasswordChange": "2024-03-05T00:00:00Z",
+  "mfaEnabled": true, "mfaTypes": ["otp", "non-voip"], "hasBackupCode": false, "hasPasskey": true, "hasTotp": true,
+  "cerbyManagedEmail": true, "cerbyManagedPhone": false, "businessId": "b-1",
+  "autofillMfa": false, "passwordSet": true, "passwordVisible": false,
+  "email": "mkt@example.com", "phone": "+1555", "url": "https://instagram.com", "domain": "instagram.com", "status": "enabled",
+  "rotatedBy": "manual_rotation", "rotatedById": "u-2", "rotatedAt": "2024-03-01T00:00:00Z", "syncedAt": "2024-03-02T00:00:00Z",
+  "avatarUrl": "https://img/a.png", "meta": {"k": 1}, "updatedBy": "u-3"}}}`
+
+// cerbyAPIUsersJSON is a page of one user with every key of §5.2 but
+// mfaStatus, which is not asked for.
+const cerbyAPIUsersJSON = `{"data": [{"id": "m", "type": "users", "attributes": {
+  "firstName": "Jane", "lastName": "Doe", "email": "jane@example.com", "status": "live", "role": "workspace_owner",
+  "isGuest": false, "createdAt": "2024-01-01T00:00:00Z", "updatedAt": "2024-01-02T00:00:00Z", "lastActivity": "2024-01-03T00:00:00"}}],
+  "links": {"next": null}, "meta": {"page": {"maxSize": 100, "total": 1}}}`
+
+// answer is what a test server sends for one path.
+type answer struct {
+	status int
+	body   string
+}
+
+func ok(body string) answer { return answer{http.StatusOK, body} }
+
+// testClient is a client speaking api to a server that answers each path of
+// answers, and fails the test on any other request.
+func testClient(t *testing.T, api client.API, answers map[string]answer) *client.Client {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a, found := answers[r.URL.Path]
+		if !found {
+			t.Errorf("unexpected request %s %s", r.Method, r.URL)
+			a = answer{http.StatusTeapot, `{"errors": [{"detail": "unexpected request"}]}`}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(a.status)
+		_, _ = io.WriteString(w, a.body)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := client.New(client.Options{API: api, BaseURL: srv.URL, APIKey: "unit-test-key"})
+	if err != nil {
+		t.Fatalf("client.New: %v", err)
+	}
+	return c
+}
+
+// nullOn lists the fields of the table that API leaves null, by the table.
+func nullOn(fields []modelField, keyOf func(fieldSource) string) []string {
+	var names []string
+	for _, f := range fields {
+		if keyOf(f.source) == "" {
+			names = append(names, f.name)
+		}
+	}
+	return names
+}
+
+func readAPIKey(s fieldSource) string  { return s.readAPI }
+func cerbyAPIKey(s fieldSource) string { return s.cerbyAPI }
+
+func assertSameNames(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	got, want = slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))
+	if !slices.Equal(got, want) {
+		t.Errorf("%s: null fields %v, the descriptions' table says %v", what, got, want)
+	}
+}
+
+// The descriptions say which API fills each attribute (the source column of
+// accountFields and memberFields); these hold the table to what each API's
+// decoder fills from an object carrying every key it documents.
+func TestAccountFieldSourcesMatchWhatEachAPIFills(t *testing.T) {
+	assertSameNames(t, "Read API", nullFields(accountModelOf(decode[client.Account](t, fullAccountJSON))), nullOn(accountFields, readAPIKey))
+
+	c := testClient(t, client.CerbyAPI, map[string]answer{"/api/v1/accounts/22222222-2222-4222-8222-222222222222": ok(cerbyAPIAccountJSON)})
+	a, err := c.GetAccount(context.Background(), "22222222-2222-4222-8222-222222222222")
+	if err != nil {
+		t.Fatalf("GetAccount: %v", err)
+	}
+	m := accountModelFrom(a)
+	assertSameNames(t, "Cerby API", nullFields(m), nullOn(accountFields, cerbyAPIKey))
+	checks := map[string][2]attr.Value{
+		"name":                    {m.Name, types.StringValue("Marketing Instagram")},
+		"application":             {m.Application, types.StringValue("instagram")},
+		"created_by":              {m.CreatedBy, types.StringValue("u-1")},
+		"created_by_email":        {m.CreatedByEmail, types.StringValue("jane@example.com")},
+		"created_by_json":         {m.CreatedByJSON, types.StringValue(`"u-1"`)},
+		"created_at":              {m.CreatedAt, types.StringValue("2024-02-03T13:20:32.000+00:00")},
+		"last_login_user_name":    {m.LastLoginUserName, types.StringValue("Jane Doe")},
+		"last_password_change":    {m.LastPasswordChange, types.StringValue("2024-03-05T00:00:00Z")},
+		"has_passkey":             {m.HasPasskey, types.BoolValue(true)},
+		"has_totp_virtual_device": {m.HasTotpVirtualDevice, types.BoolValue(true)},
+		"is_email_managed":        {m.IsEmailManaged, types.BoolValue(true)},
+		"is_phone_managed":        {m.IsPhoneManaged, types.BoolValue(false)},
+		"avatar_url":              {m.AvatarURL, types.StringValue("https://img/a.png")},
+		"meta_json":               {m.MetaJSON, types.StringValue(`{"k": 1}`)},
+		"type":                    {m.Type, types.StringNull()}, // never the resource type
+	}
+	for name, c := range checks {
+		if !c[0].Equal(c[1]) {
+			t.Errorf("%s = %s, want %s", name, c[0], c[1])
+		}
+	}
+}
+
+func TestMemberFieldSourcesMatchWhatEachAPIFills(t *testing.T) {
+	full := memberModelOf(decode[client.Member](t, `{"id": "m", "firstName": "Jane", "lastName": "Doe",
+		"email": "jane@example.com", "status": "live", "role": "workspace_owner", "isGuest": false,
+		"createdAt": "2024-01-01T00:00:00", "updatedAt": "2024-01-02T00:00:00", "lastActivity": "2024-01-03T00:00:00",
+		"meta": {"a": [1]}}`))
+	assertSameNames(t, "Read API", nullFields(full), nullOn(memberFields, readAPIKey))
+
+	c := testClient(t, client.CerbyAPI, map[string]answer{"/api/v1/users": ok(cerbyAPIUsersJSON)})
+	members, _, err := c.ListUsers(context.Background(), client.UserFilter{})
+	if err != nil || len(members) != 1 {
+		t.Fatalf("ListUsers = %d members, %v; want 1", len(members), err)
+	}
+	assertSameNames(t, "Cerby API", nullFields(memberModelOf(members[0])), nullOn(memberFields, cerbyAPIKey))
 }
 
 func ptr(s string) *string { return &s }
