@@ -9,10 +9,14 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+
+	"github.com/cerby-community/terraform-provider-cerby/internal/client"
 )
 
 const (
@@ -102,4 +106,42 @@ func describeCandidates[T any](items []T, describe func(T) string) string {
 		lines = append(lines, "- "+describe(item))
 	}
 	return "\n" + strings.Join(lines, "\n")
+}
+
+// ownerRuleText is the Cerby API's visibility rule for accounts
+// (contract/cerby-api.md §2, C21), said by the account data sources.
+const ownerRuleText = "On the Cerby API, only the accounts the API key's creator owns are visible, not those merely shared with them."
+
+// argument is one of a data source's arguments as its read got it.
+type argument struct {
+	name  string
+	value attr.Value
+}
+
+// refusedOnCerbyAPIText ends the description of an argument the Cerby API
+// cannot honour.
+const refusedOnCerbyAPIText = " Refused on the Cerby API, which has no such filter: leave it unset there, or set `api = \"read_api\"` in the provider block."
+
+// refuseOnCerbyAPI is the one place a data source branches on the API: it
+// adds an error on each of args that is set (not null) while the client
+// speaks the Cerby API, which has no such filter and whose answers cannot be
+// narrowed to it exactly (contract/cerby-api.md, C5). It runs before any
+// request and reports every such argument at once; instead says what works
+// on the Cerby API. It reports whether the read may go on.
+func refuseOnCerbyAPI(api client.API, instead string, diags *diag.Diagnostics, args ...argument) bool {
+	if api != client.CerbyAPI {
+		return true
+	}
+	ok := true
+	for _, a := range args {
+		if a.value.IsNull() {
+			continue
+		}
+		ok = false
+		diags.AddAttributeError(path.Root(a.name), "Argument not supported by the "+api.String(),
+			fmt.Sprintf("`%s` cannot be used while the provider reads the %s: that API has no such filter, and the provider cannot apply it exactly itself. "+
+				"Remove `%s`.%s Or, if your credentials are accepted by the legacy Read API, set `api = \"read_api\"` in the provider block to use it.",
+				a.name, api, a.name, instead))
+	}
+	return ok
 }

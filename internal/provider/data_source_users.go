@@ -37,43 +37,58 @@ type usersModel struct {
 	Timeouts  timeouts.Value  `tfsdk:"timeouts"`
 }
 
+// refusedOnCerbyAPI lists the arguments the Cerby API cannot honour (C5).
+func (m *usersModel) refusedOnCerbyAPI() []argument {
+	return []argument{{"only_in_idp", m.OnlyInIdP}}
+}
+
+const usersOnCerbyAPI = " The Cerby API lists the workspace's members only, not people who are only in the identity provider."
+
 func (d *usersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_users"
 }
 
 func (d *usersDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the members of the workspace (`GET /v1/admin/users`), optionally filtered. " +
-			"Needs the `" + client.ScopeReadUsers + "` API scope and a workspace Admin role or higher. Filters are passed to the API as given. " +
+		MarkdownDescription: "Lists the members of the workspace, optionally filtered: `GET /v1/admin/users` on the Read API, " +
+			"`GET /api/v1/users` on the Cerby API. Needs the `" + client.ScopeReadUsers + "` API scope on either API, " +
+			"and a workspace Admin role or higher (on the Cerby API, the API key's creator's role). " +
+			"On the Read API, filters are passed to the API as given. On the Cerby API, `search` is sent as `filter`, " +
+			"`statuses` as `filter[status]` when it holds one value, and `is_guest` as `filter[isGuest]`; " +
+			"the provider then applies `statuses`, `is_guest` and `user_ids` exactly itself, so the answer is exact whether or not the server honours them; " +
+			"`only_in_idp` is refused. " +
 			"Members are ordered by email (case-insensitive), then id.",
 		Attributes: map[string]schema.Attribute{
 			"search": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Partial match on name or email.",
+				MarkdownDescription: "Partial match on name or email: the Read API's `search`, the Cerby API's `filter`.",
 			},
 			"statuses": schema.ListAttribute{
-				Optional:            true,
-				ElementType:         types.StringType,
-				MarkdownDescription: "Only members with one of these statuses. Documented values: `live`, `pending`, `disabled`.",
-				Validators:          []validator.List{listvalidator.NoNullValues()},
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Only members with one of these statuses. Documented values: `live`, `pending`, `disabled`. " +
+					"The Read API's `status`; on the Cerby API, `filter[status]` when one value is given, and applied exactly by the provider.",
+				Validators: []validator.List{listvalidator.NoNullValues()},
 			},
 			"user_ids": schema.ListAttribute{
-				Optional:            true,
-				ElementType:         types.StringType,
-				MarkdownDescription: "Only the members with these ids (UUIDs; the API's `userIds`).",
-				Validators:          []validator.List{listvalidator.NoNullValues(), listvalidator.ValueStringsAre(uuidValidator)},
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Only the members with these ids (UUIDs): the Read API's `userIds`. The Cerby API has no such filter, " +
+					"so there the provider reads the listing and keeps exactly these.",
+				Validators: []validator.List{listvalidator.NoNullValues(), listvalidator.ValueStringsAre(uuidValidator)},
 			},
 			"is_guest": schema.BoolAttribute{
-				Optional:            true,
-				MarkdownDescription: "`true` for guests only, `false` for non-guests only; unset for both.",
+				Optional: true,
+				MarkdownDescription: "`true` for guests only, `false` for non-guests only; unset for both. " +
+					"The Read API's `isGuest`; on the Cerby API, `filter[isGuest]`, and applied exactly by the provider.",
 			},
 			"only_in_idp": schema.BoolAttribute{
 				Optional:            true,
-				MarkdownDescription: "`true` for users of the identity provider who are not yet in the workspace.",
+				MarkdownDescription: "`true` for users of the identity provider who are not yet in the workspace: the Read API's `onlyInIdp`." + refusedOnCerbyAPIText,
 			},
 			"max_items": schema.Int64Attribute{
 				Optional: true,
-				MarkdownDescription: "Stop reading once this many members were read (at least 1), then sort them; `truncated` tells whether more were left. " +
+				MarkdownDescription: "Stop reading once this many members were found (at least 1), then sort them; `truncated` tells whether more were left. " +
 					"Without it every page is read.",
 				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},
@@ -104,7 +119,7 @@ func (d *usersDataSource) readState(ctx context.Context, config tfsdk.Config, di
 	var model usersModel
 	ctx, cancel, ok := d.beginRead(ctx, config, &model, &model.Timeouts, diags)
 	defer cancel()
-	if !ok {
+	if !ok || !refuseOnCerbyAPI(d.data.client.API(), usersOnCerbyAPI, diags, model.refusedOnCerbyAPI()...) {
 		return nil
 	}
 	members, truncated, err := d.data.client.ListUsers(ctx, client.UserFilter{
