@@ -37,6 +37,9 @@ type accountDataSourceModel struct {
 
 const readAccountSummary = "Cannot read Cerby account"
 
+// ownerRule404Text says what the owner rule means for a read by id (C21).
+const ownerRule404Text = "There, an account the key's creator does not own answers 404 when read by id, as a missing one does."
+
 func (d *accountDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_account"
 }
@@ -44,20 +47,25 @@ func (d *accountDataSource) Metadata(_ context.Context, req datasource.MetadataR
 func (d *accountDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attributes := accountAttributes()
 	attributes["id"] = schema.StringAttribute{
-		Optional:            true,
-		Computed:            true,
-		MarkdownDescription: "Id (a UUID) of the account to read. Exactly one of `id` or `name` must be set.",
-		Validators:          []validator.String{uuidValidator},
+		Optional: true,
+		Computed: true,
+		MarkdownDescription: "Id (a UUID) of the account to read. Exactly one of `id` or `name` must be set. " +
+			accountField("id").source.sentence(),
+		Validators: []validator.String{uuidValidator},
 	}
 	attributes["name"] = schema.StringAttribute{
 		Optional: true,
 		Computed: true,
-		MarkdownDescription: "Exact name of the account to read (case-sensitive), found through the API's `search`. " +
-			"Exactly one of `id` or `name` must be set; it is an error when no account or several accounts have this name.",
+		MarkdownDescription: "Exact name of the account to read (case-sensitive): on the Read API among the accounts its `search` finds, " +
+			"on the Cerby API among every account (it cannot search). " +
+			"Exactly one of `id` or `name` must be set; it is an error when no account or several accounts have this name. " +
+			accountField("name").source.sentence(),
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads one account, by id (`GET /v1/accounts/{id}`) or by exact name. " +
-			"Exactly one of `id` or `name` must be set. Needs the `" + client.ScopeReadAccounts + "` API scope.",
+		MarkdownDescription: "Reads one account, by id (`GET /v1/accounts/{id}` on the Read API, `GET /api/v1/accounts/{id}` on the Cerby API) " +
+			"or by exact name (`GET /v1/accounts?search=…` on the Read API; on the Cerby API, every page of `GET /api/v1/accounts`). " +
+			"Exactly one of `id` or `name` must be set. Needs the `" + client.ScopeReadAccounts + "` API scope on either API. " +
+			ownerRuleText + " " + ownerRule404Text,
 		Attributes: attributes,
 		Blocks:     map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
 	}
@@ -101,7 +109,7 @@ func (d *accountDataSource) accountByID(ctx context.Context, id string, diags *d
 	switch {
 	case errors.Is(err, client.ErrNotFound):
 		diags.AddAttributeError(path.Root("id"), readAccountSummary,
-			fmt.Sprintf("account %s not found or not visible to these credentials.\n\n%s", id, err))
+			fmt.Sprintf("account %s not found or not visible to these credentials. %s %s\n\n%s", id, ownerRuleText, ownerRule404Text, err))
 	case err != nil:
 		addReadError(ctx, diags, readAccountSummary, err)
 	}
@@ -109,7 +117,7 @@ func (d *accountDataSource) accountByID(ctx context.Context, id string, diags *d
 }
 
 func (d *accountDataSource) accountByName(ctx context.Context, name string, diags *diag.Diagnostics) *client.Account {
-	candidates, _, err := d.data.client.ListAccounts(ctx, client.AccountFilter{Search: name})
+	candidates, err := d.data.client.AccountNameCandidates(ctx, name)
 	if err != nil {
 		addReadError(ctx, diags, readAccountSummary, err)
 		return nil
@@ -126,8 +134,9 @@ func (d *accountDataSource) accountByName(ctx context.Context, name string, diag
 		return &matches[0]
 	case 0:
 		diags.AddAttributeError(path.Root("name"), readAccountSummary,
-			fmt.Sprintf("No account visible to these credentials is named exactly %q (names are case-sensitive). Accounts the search found: %s",
-				name, describeCandidates(candidates, describeAccount)))
+			fmt.Sprintf("No account visible to these credentials is named exactly %q (names are case-sensitive). %s "+
+				"Accounts compared (on the Read API, those its search for the name found; on the Cerby API, every visible account): %s",
+				name, ownerRuleText, describeCandidates(candidates, describeAccount)))
 	default:
 		diags.AddAttributeError(path.Root("name"), readAccountSummary,
 			fmt.Sprintf("%d accounts are named %q; set id to one of them instead: %s", len(matches), name, describeCandidates(matches, describeAccount)))

@@ -44,9 +44,12 @@ func (d *userAccountsDataSource) Metadata(_ context.Context, req datasource.Meta
 
 func (d *userAccountsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the accounts a workspace member created or can access (`GET /v1/users/{id}/accounts`). " +
+		MarkdownDescription: "Lists the accounts a workspace member created or can access: `GET /v1/users/{id}/accounts` on the Read API; " +
+			"on the Cerby API, `GET /api/v1/users/{id}` to find the member, then `GET /api/v1/users/{id}/accounts`, an endpoint only a third party reports: " +
+			"where a workspace's Cerby API does not offer it, the read fails saying so (`api = \"read_api\"` in the provider block reads the Read API instead). " +
 			"Exactly one of `user_id` or `user_email` must be set. Needs the `" + client.ScopeReadAccounts + "` API scope, " +
-			"and also `" + client.ScopeReadUsers + "` when the member is found by `user_email`. " +
+			"and also `" + client.ScopeReadUsers + "` when the member is found by `user_email`, or always on the Cerby API. " +
+			"Whether the Cerby API lists here only the accounts the API key's creator owns, as it does elsewhere, is not known. " +
 			"Accounts are ordered by name (case-insensitive), then id.",
 		Attributes: map[string]schema.Attribute{
 			"user_id": schema.StringAttribute{
@@ -58,7 +61,8 @@ func (d *userAccountsDataSource) Schema(ctx context.Context, _ datasource.Schema
 			},
 			"user_email": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "Email of the member (case-insensitive exact match), looked up among the workspace members (`" + client.ScopeReadUsers + "` scope). " +
+				MarkdownDescription: "Email of the member (case-insensitive exact match), looked up among the workspace members (`" + client.ScopeReadUsers + "` scope) " +
+					"through the Read API's `search` or the Cerby API's `filter`. " +
 					"Exactly one of `user_id` or `user_email` must be set; it is an error when no member or several members have this email.",
 				Validators: []validator.String{emailValidator},
 			},
