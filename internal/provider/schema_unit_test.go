@@ -555,3 +555,21 @@ func TestAccountByIDNotFoundNamesTheOwnerRule(t *testing.T) {
 		})
 	}
 }
+
+// On the Cerby API, a member's accounts answering 404 after the member was
+// found is not "no such member" (C8): the client's message says the
+// workspace does not offer them.
+func TestUserAccountsNotOfferedIsNotAMissingMember(t *testing.T) {
+	const id = "77777777-7777-4777-8777-777777777777"
+	c := testClient(t, client.CerbyAPI, map[string]answer{
+		"/api/v1/users/" + id:               ok(`{"data": {"id": "` + id + `", "type": "users", "attributes": {"email": "jane@example.com"}}}`),
+		"/api/v1/users/" + id + "/accounts": {http.StatusNotFound, `{"errors": [{"status": 404, "title": "Not found"}]}`},
+	})
+	_, diags := readState(t, newUserAccountsDataSource().(stateReader), c, map[string]tftypes.Value{"user_id": str(id)})
+	if len(diags.Errors()) != 1 {
+		t.Fatalf("want one error: %v", diags)
+	}
+	if detail := diags.Errors()[0].Detail(); strings.Contains(detail, "not found.") || !strings.Contains(detail, `api = "read_api"`) {
+		t.Errorf("the error must not say the user is missing, and must name api = \"read_api\": %s", detail)
+	}
+}
