@@ -31,7 +31,7 @@ trap 'rm -rf "$work"' EXIT
 : >"$work/cli.tfrc"
 
 # The developer's Cerby settings must not leak into the tests' provider.
-unset CERBY_API_KEY CERBY_BEARER_TOKEN CERBY_WORKSPACE CERBY_ENDPOINT
+unset CERBY_API CERBY_API_KEY CERBY_BEARER_TOKEN CERBY_WORKSPACE CERBY_ENDPOINT CERBY_CA_CERTIFICATE_FILE
 export TF_ACC=1 CERBY_TEST_CLIS="$id" TF_ACC_TERRAFORM_PATH="$bin" TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1
 # OpenTofu rejects the legacy "-" namespace the test configurations would
 # otherwise get, and expands unqualified providers to its own registry.
