@@ -10,7 +10,8 @@ terraform {
   }
 }
 
-# Endpoint and API key come from CERBY_ENDPOINT and CERBY_API_KEY.
+# Workspace (or endpoint) and API key come from the environment:
+# CERBY_WORKSPACE or CERBY_ENDPOINT, and CERBY_API_KEY.
 provider "cerby" {}
 
 data "cerby_accounts" "all" {}
@@ -32,21 +33,27 @@ data "cerby_user_accounts" "disabled" {
 }
 
 locals {
+  # Any attribute may be null (the Cerby API may leave any out), and a null
+  # in a string template is an error: hence the coalesce() calls.
+  account_labels = {
+    for a in data.cerby_accounts.all.accounts : a.id => "${coalesce(a.application, "(none)")}: ${coalesce(a.name, a.id)}"
+  }
+
   accounts_without_mfa = [
-    for a in data.cerby_accounts.all.accounts : "${a.application}: ${a.name}" if a.mfa_enabled != true
+    for a in data.cerby_accounts.all.accounts : local.account_labels[a.id] if a.mfa_enabled != true
   ]
 
   # Removed member's email => names of the accounts they still reach.
   disabled_members_with_access = {
     for id, reach in data.cerby_user_accounts.disabled :
-    coalesce(local.members_by_id[id].email, id) => reach.accounts[*].name if length(reach.ids) > 0
+    coalesce(local.members_by_id[id].email, id) => [for a in reach.accounts : coalesce(a.name, a.id)] if length(reach.ids) > 0
   }
 
   # An account's role is the caller's own, so the owner is taken to be the
   # member who created it (createdBy).
   guest_owned_accounts = [
     for a in data.cerby_accounts.all.accounts :
-    "${a.application}: ${a.name} (created by ${local.members_by_id[a.created_by].email})"
+    "${local.account_labels[a.id]} (created by ${coalesce(local.members_by_id[a.created_by].email, a.created_by)})"
     if try(local.members_by_id[a.created_by].is_guest, false) == true
   ]
 
