@@ -20,16 +20,16 @@ import (
 // runConftestExample runs the pipeline of examples/conftest/README.md against
 // the workspaces of examples/policy: conftest passes the clean one and, on
 // the violating one, names every offender of each policy.
-func runConftestExample(t *testing.T, cli clitest.CLI, dir string) {
+func runConftestExample(t *testing.T, x target, dir string) {
 	conftest, policyDir := conftestBin(t), absPath(t, filepath.Join(dir, "policy"))
 	for _, name := range []string{"clean", "violating"} {
 		t.Run(name, func(t *testing.T) {
-			ws := loadWorkspace(t, filepath.Join(examplesDir, "policy", "workspaces", name+".json"))
-			want := offendersOf(t, ws)
+			s := startSim(t, x, loadWorkspace(t, filepath.Join(examplesDir, "policy", "workspaces", name+".json")), "")
+			want := offendersOf(t, s.truth)
 			if name == "violating" && len(want) != 3 {
-				t.Fatalf("violating.json should break all three policies, it breaks %d", len(want))
+				t.Fatalf("violating.json should break all three policies on the %s, it breaks %d", x.api.name, len(want))
 			}
-			w := workdir(t, cli, dir, startSim(t, ws, ""))
+			w := workdir(t, x.cli, dir, s)
 			mustRun(t, w, "plan", "-out=tfplan", "-no-color")
 			w.WriteFile(t, "plan.json", mustRun(t, w, "show", "-json", "tfplan").Stdout)
 

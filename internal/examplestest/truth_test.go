@@ -12,7 +12,86 @@ import (
 )
 
 // What the workspace says the examples must find, computed in Go from the
-// data cerbysim serves.
+// data cerbysim serves, as the API of the run serves it.
+
+// cerbyToReadAPI names the Cerby API's renamed account attributes by their
+// Read API keys (contract/cerby-api.md, §5.1); the others keep their names.
+var cerbyToReadAPI = map[string]string{
+	"label":             "name",
+	"application":       "provider",
+	"lastLoginBy":       "lastLoginUserName",
+	"hasTotp":           "hasTotpVirtualDevice",
+	"cerbyManagedEmail": "isEmailManaged",
+	"cerbyManagedPhone": "isPhoneManaged",
+	"avatarUrl":         "avatar_url",
+}
+
+// viewOf is ws as api serves it, in the Read API's keys, so that one set of
+// checks judges the runs on both APIs. The Read API serves ws's objects as
+// they are. The Cerby API serves what ws.CerbyAPIAccount and CerbyAPIUser
+// say: no key the Read API alone has (an account's type, role or
+// workspacePolicyResult), so the provider's attribute is null there, the
+// generated workspaces' left-out attributes, the Cerby API's own timestamps;
+// and members only in the identity provider are not users there.
+func viewOf(a api, ws *cerbysim.Workspace) *cerbysim.Workspace {
+	if a == readAPI {
+		return ws
+	}
+	view := &cerbysim.Workspace{Access: map[string][]string{}}
+	for _, id := range ws.AccountIDs() {
+		attrs, _ := ws.CerbyAPIAccount(id)
+		o := withID(id)
+		for _, f := range attrs.Fields {
+			o.SetRaw(cmp.Or(cerbyToReadAPI[f.Key], f.Key), f.Value)
+		}
+		view.Accounts = append(view.Accounts, o)
+	}
+	for i := range ws.Members {
+		id := ws.Members[i].String("id")
+		if ws.Members[i].Bool(cerbysim.KeyOnlyInIdp) {
+			continue
+		}
+		attrs, _ := ws.CerbyAPIUser(id, false)
+		o := withID(id)
+		o.Fields = append(o.Fields, attrs.Fields...)
+		view.Members = append(view.Members, o)
+		if reach, ok := ws.Access[id]; ok {
+			view.Access[id] = reach
+		}
+	}
+	return view
+}
+
+func withID(id string) cerbysim.Object {
+	raw, _ := json.Marshal(id)
+	return cerbysim.Object{Fields: []cerbysim.Field{{Key: "id", Value: raw}}}
+}
+
+// value is what an output shows for key (and below it, the keys of path):
+// the JSON value decoded, nil (null) when absent.
+func value(o *cerbysim.Object, key string, path ...string) any {
+	raw, ok := o.Get(key)
+	if !ok {
+		return nil
+	}
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return nil
+	}
+	for _, k := range path {
+		m, _ := v.(map[string]any)
+		v = m[k]
+	}
+	return v
+}
+
+// creator is an account's created_by: the creator's id, null when none.
+func creator(a *cerbysim.Object) any {
+	if id := creatorID(a); id != "" {
+		return id
+	}
+	return nil
+}
 
 // findings mirrors examples/policy/findings.tf.
 type findings struct {
@@ -27,12 +106,13 @@ func findingsOf(ws *cerbysim.Workspace) findings {
 	members := map[string]*cerbysim.Object{}
 	for _, m := range listedMembers(ws) {
 		members[m.String("id")] = m
-		reach := len(ws.AccountsOf(m.String("id")))
+		// As the examples' coalesce(email, id).
+		reach, key := len(ws.AccountsOf(m.String("id"))), cmp.Or(m.String("email"), m.String("id"))
 		if reach > 0 && isDisabled(m) {
-			f.disabledReach[m.String("email")] = reach
+			f.disabledReach[key] = reach
 		}
 		if reach > 0 && m.Bool("isGuest") {
-			f.guestReach[m.String("email")] = reach
+			f.guestReach[key] = reach
 		}
 	}
 	for i := range ws.Accounts {
@@ -41,7 +121,7 @@ func findingsOf(ws *cerbysim.Workspace) findings {
 			f.withoutMFA = append(f.withoutMFA, appAndName(a))
 		}
 		if creator := members[creatorID(a)]; creator != nil && creator.Bool("isGuest") {
-			f.guestOwned = append(f.guestOwned, fmt.Sprintf("%s (created by %s)", appAndName(a), creator.String("email")))
+			f.guestOwned = append(f.guestOwned, fmt.Sprintf("%s (created by %s)", appAndName(a), cmp.Or(creator.String("email"), creator.String("id"))))
 		}
 	}
 	return f
@@ -63,10 +143,14 @@ func (f findings) failing() []string {
 	return failing
 }
 
-// listedMembers are the members the users listing returns: those only in the
-// identity provider are left out unless asked for.
+// listedMembers are the members the use cases' users listing returns
+// (statuses = ["live", "pending", "disabled"]): those only in the identity
+// provider are left out, and on the Cerby API, which may leave a member's
+// status out, those without one.
 func listedMembers(ws *cerbysim.Workspace) []*cerbysim.Object {
-	return filterMembers(ws, func(m *cerbysim.Object) bool { return !m.Bool(cerbysim.KeyOnlyInIdp) })
+	return filterMembers(ws, func(m *cerbysim.Object) bool {
+		return slices.Contains([]string{"live", "pending", "disabled"}, m.String("status"))
+	})
 }
 
 func filterMembers(ws *cerbysim.Workspace, keep func(*cerbysim.Object) bool) []*cerbysim.Object {
@@ -131,7 +215,10 @@ func creatorID(a *cerbysim.Object) string {
 	return creator.ID
 }
 
-func appAndName(a *cerbysim.Object) string { return a.String("provider") + ": " + a.String("name") }
+// appAndName is examples/policy's account label, coalesce() and all.
+func appAndName(a *cerbysim.Object) string {
+	return cmp.Or(a.String("provider"), "(none)") + ": " + cmp.Or(a.String("name"), a.String("id"))
+}
 
 func appAndNames(accounts []*cerbysim.Object) []string { return mapped(accounts, appAndName) }
 
