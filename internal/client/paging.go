@@ -204,7 +204,7 @@ func (w *walkState[T]) feed(ref pageRef, pg page[T], fl *flight[T]) (done bool, 
 	if err != nil {
 		return false, err
 	}
-	if done, err = w.ends(ref, next, end, fl); done || err != nil {
+	if done, err = w.ends(ref, next, end, pg.links.next != "", fl); done || err != nil {
 		return done, err
 	}
 	w.next = next
@@ -218,13 +218,21 @@ func (w *walkState[T]) feed(ref pageRef, pg page[T], fl *flight[T]) (done bool, 
 }
 
 // ends applies the stop rules to the page at ref, whose successor is next,
-// and decides whether the pages after it can be requested ahead.
-func (w *walkState[T]) ends(ref, next pageRef, end ending, fl *flight[T]) (bool, error) {
+// and decides whether the pages after it can be requested ahead. linked is
+// whether the page's links.next names a page after it.
+func (w *walkState[T]) ends(ref, next pageRef, end ending, linked bool, fl *flight[T]) (bool, error) {
 	switch {
 	case !w.trusted:
 		return end != more, nil
-	case w.received == *w.total:
+	case w.received == *w.total && !linked:
 		return true, nil
+	case w.received == *w.total:
+		// The total is reached, yet links.next says a page follows (C15):
+		// follow it. An empty page ends the listing; more items make the
+		// total untrusted. Offset paging cannot tell, so a total too low by
+		// whole pages is trusted there (D14).
+		w.serial(fl)
+		return false, nil
 	case w.received > *w.total:
 		// The total is too low: go on page by page until the server ends it.
 		w.trusted = false
