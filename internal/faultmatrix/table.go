@@ -18,6 +18,7 @@ import (
 type Outcome struct {
 	Row      int
 	Name     string // short name of the row
+	API      string // the API it ran against, e.g. "Cerby API"
 	Fault    string // what the server does
 	Expected string // what the provider must do
 	Result   string // what it did
@@ -29,14 +30,14 @@ type Outcome struct {
 // WriteTable writes outcomes as one markdown table, in the order given.
 func WriteTable(w io.Writer, outcomes []Outcome) error {
 	var b strings.Builder
-	b.WriteString("| # | Row | Fault | Expected | Outcome | Result | Duration | CLI |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| # | Row | API | Fault | Expected | Outcome | Result | Duration | CLI |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
 	for _, o := range outcomes {
 		verdict := "pass"
 		if !o.Passed {
 			verdict = "**FAIL**"
 		}
-		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %.1f s | %s |\n", o.Row, cell(o.Name), cell(o.Fault), cell(o.Expected),
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s | %.1f s | %s |\n", o.Row, cell(o.Name), cell(o.API), cell(o.Fault), cell(o.Expected),
 			verdict, cell(o.Result), o.Duration.Seconds(), cell(o.CLI))
 	}
 	_, err := io.WriteString(w, b.String())
