@@ -40,22 +40,34 @@ func workspace() *cerbysim.Workspace {
 
 // target is a misbehaving server; sim is nil when no simulator answers.
 type target struct {
-	endpoint string
-	sim      *cerbysim.Server
-	before   []string // the simulator's account ids when the run began
+	url    string // the server's base URL; the row's API adds its prefix
+	sim    *cerbysim.Server
+	ws     *cerbysim.Workspace // what sim serves, before any change between pages
+	before []string            // the simulator's account ids when the run began
+	// first, when not nil, answered the first requests before sim took over.
+	first *cerbysim.Server
+	// elsewhere, when not nil, is a second server that must receive nothing.
+	elsewhere *requestLog
 }
 
 // simulate serves a fresh workspace with faults, through wrap when not nil.
 func simulate(t *testing.T, faults cerbysim.Faults, wrap func(http.Handler) http.Handler) target {
 	t.Helper()
-	sim := cerbysim.New(workspace(), cerbysim.Config{APIKey: apiKey, Faults: faults})
+	ws := workspace()
+	sim := cerbysim.New(ws, cerbysim.Config{APIKey: apiKey, Faults: faults})
 	var h http.Handler = sim
 	if wrap != nil {
 		h = wrap(sim)
 	}
+	return target{url: listen(t, h), sim: sim, ws: ws}
+}
+
+// listen serves h on loopback for the test's duration.
+func listen(t *testing.T, h http.Handler) string {
+	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return target{endpoint: srv.URL, sim: sim}
+	return srv.URL
 }
 
 func configuration(endpoint string, s settings, body string) string {
@@ -79,6 +91,11 @@ data "cerby_accounts" "all" {}
 
 output "ids" {
   value = data.cerby_accounts.all.ids
+}
+
+# Grouped (the ...), so that a duplicate id is counted, not a CLI error.
+output "accounts" {
+  value = { for a in data.cerby_accounts.all.accounts : a.id => { name = a.name, last_password_change = a.last_password_change }... }
 }
 `
 
@@ -200,7 +217,8 @@ func record(o Outcome) {
 }
 
 // writeReport writes the table to $CERBY_RELIABILITY_TABLE, when set, with
-// the rows in matrix order and each row's CLIs together.
+// the rows in matrix order, each row's APIs together (the Read API first),
+// and each API's CLIs together.
 func writeReport(t *testing.T) {
 	path := os.Getenv("CERBY_RELIABILITY_TABLE")
 	if path == "" {
@@ -211,6 +229,9 @@ func writeReport(t *testing.T) {
 	slices.SortStableFunc(report.outcomes, func(a, b Outcome) int {
 		if a.Row != b.Row {
 			return a.Row - b.Row
+		}
+		if a.API != b.API {
+			return strings.Compare(b.API, a.API) // "Read API" before "Cerby API"
 		}
 		return strings.Compare(a.CLI, b.CLI)
 	})
@@ -239,12 +260,19 @@ Each row makes the API misbehave one way (cerbysim's fault injection, or a
 purpose-built server where cerbysim cannot express the fault) and runs a real
 CLI against the provider built from this checkout. A row passes when the run
 ends with exactly the simulator's data (the ids from ` + "`output -json`" + ` against
-the simulator's ground truth) or with a clear error, as the row expects,
-within a 30 s ceiling that only a hang would reach, and the API key never
-appears in what the CLI printed. Provider settings are kept
-small so the matrix is fast: max_retries 2, max_retry_wait 3s,
-request_timeout 2s unless the row says otherwise. The workspace has 250
-accounts, read in pages of 100. Durations include the CLI's own start-up and,
-since rows run four at a time, waiting for a CPU.
+the simulator's ground truth, and each account's name and
+last_password_change as the row's API serves them) or with a clear error, as
+the row expects, within a 30 s ceiling that only a hang would reach, every
+request the simulator saw was on the row's API, and the API key never
+appears in what the CLI printed. The rows that make sense on both APIs run on
+each, under one number (the API column): on the legacy Read API (endpoint the
+simulator's URL) and on the Cerby API (endpoint the simulator's /api/v1, from
+which the provider infers the Cerby API); the rows after them exist on the
+Cerby API only. Provider settings are kept small so the matrix is fast:
+max_retries 2, max_retry_wait 3s, request_timeout 2s unless the row says
+otherwise. The workspace has 250 accounts, read in pages of 100 (limit on the
+Read API, page[size] on the Cerby API, which lists every account: cerbysim's
+Owner rule is off). Durations include the CLI's own start-up and, since rows
+run four at a time, waiting for a CPU.
 
 `

@@ -18,15 +18,15 @@ import (
 // signal, not by the wait ending.
 const hold = 20 * time.Second
 
-func interruptDuringBackoff() row {
-	return interruptRow("SIGINT during a backoff wait",
+func interruptDuringBackoff(a api) row {
+	return interruptRow(a, "SIGINT during a backoff wait",
 		fmt.Sprintf("every request answered 429 with Retry-After: %d (max_retry_wait 30s); SIGINT to plan once the first 429 is sent", int(hold.Seconds())),
 		cerbysim.Faults{Random429Rate: 1, RetryAfter: hold},
 		func(sim *cerbysim.Server) bool { return sim.Counters().ByStatus[http.StatusTooManyRequests] > 0 })
 }
 
-func interruptDuringSlowRequest() row {
-	return interruptRow("SIGINT during a slow request",
+func interruptDuringSlowRequest(a api) row {
+	return interruptRow(a, "SIGINT during a slow request",
 		fmt.Sprintf("every answer delayed %s (request_timeout 30s); SIGINT to plan while the first request waits", hold),
 		cerbysim.Faults{Latency: hold},
 		func(*cerbysim.Server) bool { return true }) // arrived is enough: the answer is 20 s away
@@ -36,12 +36,12 @@ func interruptDuringSlowRequest() row {
 // reached the server and waiting says the provider now waits, and expects the
 // run to fail soon after. A plan, because both CLIs hold a SIGINT back while apply plans
 // (backend/local runs apply's plan phase without watching for a stop).
-func interruptRow(name, fault string, f cerbysim.Faults, waiting func(*cerbysim.Server) bool) row {
+func interruptRow(a api, name, fault string, f cerbysim.Faults, waiting func(*cerbysim.Server) bool) row {
 	patient := settings{maxRetries: 3, maxRetryWait: "30s", requestTimeout: "30s"}
-	return row{name: name, fault: fault, expect: fmt.Sprintf("the run fails within %s of the signal", hold/2), run: func(t *testing.T, cli clitest.CLI) (string, error) {
+	return row{api: a, name: name, fault: fault, expect: fmt.Sprintf("the run fails within %s of the signal", hold/2), run: func(t *testing.T, cli clitest.CLI) (string, error) {
 		arrived := make(chan struct{})
 		tg := simulate(t, f, arrivals(arrived))
-		w := workdir(t, cli, tg.endpoint, patient, listAccounts)
+		w := workdir(t, cli, a.endpoint(tg.url), patient, listAccounts)
 		ctx, cancel := context.WithTimeout(context.Background(), ceiling)
 		defer cancel()
 		p, err := w.Start(ctx, "plan", "-input=false", "-json")
@@ -77,6 +77,8 @@ func interruptRow(name, fault string, f cerbysim.Faults, waiting func(*cerbysim.
 			return "hang: killed at the ceiling", hung(r)
 		case leaked(r) != nil:
 			return "API KEY LEAKED", leaked(r)
+		case len(a.offAPI(tg.sim)) > 0:
+			return result, fmt.Errorf("requests off the %s: %s", a.name, a.offAPI(tg.sim))
 		case r.ExitCode == 0:
 			return result, errors.New("the interrupted run succeeded")
 		case took > hold/2:

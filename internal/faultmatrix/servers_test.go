@@ -16,9 +16,9 @@ import (
 // The purpose-built servers below make faults cerbysim cannot: they sit in
 // front of it (so later requests still get the simulator's data) or replace it.
 
-// resetMidBody answers the first n requests with a 200 whose body stops
-// halfway, then resets the connection; later requests reach next.
-func resetMidBody(n int) func(http.Handler) http.Handler {
+// resetMidBody answers the first n requests with a 200 whose body, a page of
+// a's, stops halfway, then resets the connection; later requests reach next.
+func resetMidBody(a api, n int) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		var served atomic.Int64
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -31,8 +31,7 @@ func resetMidBody(n int) func(http.Handler) http.Handler {
 				http.Error(w, err.Error(), http.StatusInternalServerError)
 				return
 			}
-			fmt.Fprint(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"+
-				`{"startIndex":1,"limit":100,"totalResults":250,"accounts":[{"id":"`)
+			fmt.Fprint(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"+a.pageStart)
 			// Let the client read the head and half a body before the reset.
 			time.Sleep(100 * time.Millisecond)
 			if tcp, ok := conn.(*net.TCPConn); ok {
@@ -64,8 +63,10 @@ func rewriteBody(change func([]byte) []byte) func(http.Handler) http.Handler {
 func truncated(body []byte) []byte { return body[:len(body)/2] }
 
 // wrongShape renames the list's key: valid JSON, but not a listing.
-func wrongShape(body []byte) []byte {
-	return bytes.Replace(body, []byte(`"accounts":`), []byte(`"results":`), 1)
+func wrongShape(a api) func([]byte) []byte {
+	return func(body []byte) []byte {
+		return bytes.Replace(body, []byte(`"`+a.listKey+`":`), []byte(`"results":`), 1)
+	}
 }
 
 // loginPage answers 200 with an HTML page, as a single-sign-on proxy does.
@@ -79,18 +80,23 @@ func loginPage(http.Handler) http.Handler {
 // bodyLimitMiB is the client's limit on a response body.
 const bodyLimitMiB = 64
 
-// oversized streams a JSON listing larger than the client's body limit.
-func oversized(http.Handler) http.Handler {
+// oversized streams a JSON listing of a's larger than the client's body
+// limit.
+func oversized(a api) func(http.Handler) http.Handler {
+	return func(http.Handler) http.Handler { return oversizedPage(a) }
+}
+
+func oversizedPage(a api) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, `{"totalResults":1,"accounts":[{"id":"a","name":"`)
+		fmt.Fprint(w, a.accountStart)
 		chunk := []byte(strings.Repeat("x", 1<<20))
 		for range bodyLimitMiB + 1 {
 			if _, err := w.Write(chunk); err != nil {
 				return // the client stopped reading at its limit
 			}
 		}
-		fmt.Fprint(w, `"}]}`)
+		fmt.Fprint(w, a.accountEnd)
 	})
 }
 
@@ -122,7 +128,7 @@ func silent(t *testing.T) target {
 			_ = conn.Close()
 		}
 	})
-	return target{endpoint: "http://" + ln.Addr().String()}
+	return target{url: "http://" + ln.Addr().String()}
 }
 
 // arrivals closes arrived when the first request reaches next.
@@ -134,4 +140,48 @@ func arrivals(arrived chan<- struct{}) func(http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// requestLog is a server that must receive nothing: it answers 418 and keeps
+// what it was sent, credentials recorded only as present or absent.
+type requestLog struct {
+	url      string // scheme and host, as a link to it would start
+	mu       sync.Mutex
+	requests []string
+	keys     int // requests that carried an X-API-Key or Authorization header
+}
+
+func newRequestLog(t *testing.T) *requestLog {
+	t.Helper()
+	l := &requestLog{}
+	l.url = listen(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l.mu.Lock()
+		l.requests = append(l.requests, r.Method+" "+r.URL.RequestURI())
+		if r.Header.Get("X-API-Key") != "" || r.Header.Get("Authorization") != "" {
+			l.keys++
+		}
+		l.mu.Unlock()
+		http.Error(w, "this server must receive nothing", http.StatusTeapot)
+	}))
+	return l
+}
+
+// seen is what the server received, and how many of those carried a key.
+func (l *requestLog) seen() ([]string, int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.requests...), l.keys
+}
+
+// switchover sends the first n requests to first and every later one to
+// then, as a server whose fault lasts a moment.
+func switchover(n int, first, then http.Handler) http.Handler {
+	var served atomic.Int64
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if served.Add(1) <= int64(n) {
+			first.ServeHTTP(w, r)
+			return
+		}
+		then.ServeHTTP(w, r)
+	})
 }

@@ -29,23 +29,23 @@ const (
 // Retry-After: 2. One client serves all reads, so one 429 pauses them all: the
 // simulator must see no request in any pause, and every read must still get
 // its account.
-func parallelReadsInA429Storm() row {
+func parallelReadsInA429Storm(a api) row {
 	return row{
+		api:    a,
 		name:   "parallel reads in a 429 storm",
 		serial: true,
 		fault: fmt.Sprintf("%d cerby_account reads at -parallelism=%d through one provider; %.0f%% of requests answered 429 with Retry-After: %d",
 			stormReads, stormParallelism, storm429Rate*100, int(stormRetryAfter.Seconds())),
 		expect: fmt.Sprintf("every read gets its account; no request answered inside a pause (from %s after a 429 until its Retry-After ends)", inFlight),
-		run:    stormRun,
+		run:    func(t *testing.T, cli clitest.CLI) (string, error) { return stormRun(t, cli, a) },
 	}
 }
 
-func stormRun(t *testing.T, cli clitest.CLI) (string, error) {
+func stormRun(t *testing.T, cli clitest.CLI, a api) (string, error) {
 	tg := simulate(t, cerbysim.Faults{Seed: 1, Random429Rate: storm429Rate, RetryAfter: stormRetryAfter}, nil)
-	ws := workspace()
-	ids := ws.AccountIDs()[:stormReads]
+	ids := tg.ws.AccountIDs()[:stormReads]
 	patient := settings{maxRetries: 10, maxRetryWait: "3s", requestTimeout: "2s"}
-	w := workdir(t, cli, tg.endpoint, patient, readEach(ids))
+	w := workdir(t, cli, a.endpoint(tg.url), patient, readEach(ids))
 	ctx, cancel := context.WithTimeout(context.Background(), ceiling)
 	defer cancel()
 	r := w.Run(ctx, "apply", "-auto-approve", "-input=false", "-json", fmt.Sprintf("-parallelism=%d", stormParallelism))
@@ -62,9 +62,12 @@ func stormRun(t *testing.T, cli clitest.CLI) (string, error) {
 	names, _ := w.Outputs(t)["names"].(map[string]any)
 	wrong := 0
 	for _, id := range ids {
-		if names[id] != ws.Account(id).String("name") {
+		if want, _ := a.want(tg.ws, id); names[id] != want.Name {
 			wrong++
 		}
+	}
+	if off := a.offAPI(tg.sim); len(off) > 0 {
+		return fmt.Sprintf("requests off the %s: %s", a.name, brief(strings.Join(off, ", "))), fmt.Errorf("%d requests were not on the %s's paths", len(off), a.name)
 	}
 	c := tg.sim.Counters()
 	pauses, inside := insidePauses(c.Requests)
