@@ -66,7 +66,7 @@ func (a cerbyAPI) userAccounts(ctx context.Context, c *Client, userSeg string) (
 		return listing[Account]{}, err
 	}
 	if _, err := decodeCerbyOne("GET "+userPath, body, "user", decodeCerbyMember); err != nil {
-		return listing[Account]{}, err
+		return listing[Account]{}, redactError(err, c.secrets)
 	}
 	l := numberListing(a, userPath+"/accounts", url.Values{}, ScopeReadAccounts, decodeCerbyAccount)
 	l.uncertain = "the member exists, but this workspace's Cerby API does not offer a member's accounts (an endpoint only a third party reports). " +

@@ -234,3 +234,45 @@ func redact(s string, secrets []string) string {
 	}
 	return s
 }
+
+// redactError is err with every credential removed from its text, or err
+// itself when its text holds none. apiMessage redacts error bodies, but the
+// text of a 2xx answer reaches errors by other ways: a decoding error quotes
+// the start of the body or the errors it holds, a refused link names its
+// path, a page is described by its link. Unwrap keeps errors.Is and
+// errors.As working; the wrapped error's own text is not redacted.
+func redactError(err error, secrets []string) error {
+	if err == nil {
+		return nil
+	}
+	text := err.Error()
+	clean := redactCut(text, secrets)
+	if clean == text {
+		return err
+	}
+	return &redactedError{text: clean, err: err}
+}
+
+// redactCut is redact, and also removes what is left of a credential that
+// truncate cut short: its start, right before the ellipsis.
+func redactCut(s string, secrets []string) string {
+	s = redact(s, secrets)
+	for _, secret := range secrets {
+		for n := len(secret) - 1; n >= minRedactedPrefix; n-- {
+			s = strings.ReplaceAll(s, secret[:n]+"…", "[redacted]…")
+		}
+	}
+	return s
+}
+
+// minRedactedPrefix is the shortest start of a credential removed before an
+// ellipsis: shorter ones say nothing, and would match ordinary words.
+const minRedactedPrefix = 4
+
+type redactedError struct {
+	text string
+	err  error
+}
+
+func (e *redactedError) Error() string { return e.text }
+func (e *redactedError) Unwrap() error { return e.err }

@@ -75,6 +75,7 @@ type pager[T identified] struct {
 	limit       int
 	concurrency int // pages in flight at once once the total is known
 	fetch       func(ctx context.Context, ref pageRef) (page[T], error)
+	secrets     []string // removed from the walk's errors, which may quote a 2xx body or a link
 }
 
 func newPager[T identified](c *Client, l listing[T]) pager[T] {
@@ -82,6 +83,7 @@ func newPager[T identified](c *Client, l listing[T]) pager[T] {
 		listing:     l,
 		limit:       c.pageSize,
 		concurrency: c.pageConcurrency,
+		secrets:     c.secrets,
 		fetch: func(ctx context.Context, ref pageRef) (page[T], error) {
 			body, err := c.getURL(ctx, l.scheme.url(ref), l.scope)
 			if err != nil {
@@ -97,8 +99,13 @@ func newPager[T identified](c *Client, l listing[T]) pager[T] {
 // shifts an unread item onto a page already read), so when the total
 // changes the walk starts over, keeping what col already holds: items
 // present throughout come back exactly once, items added or removed
-// meanwhile may or may not.
+// meanwhile may or may not. No credential the server echoed is in its error.
 func (p pager[T]) walk(ctx context.Context, col *collector[T]) error {
+	return redactError(p.passes(ctx, col), p.secrets)
+}
+
+// passes is walk, its error as it came.
+func (p pager[T]) passes(ctx context.Context, col *collector[T]) error {
 	for restarts := 0; ; restarts++ {
 		err := p.pass(ctx, col)
 		var change *listingChange
