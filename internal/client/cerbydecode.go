@@ -2,6 +2,7 @@ package client
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 )
 
@@ -208,7 +209,7 @@ func decodeResource[T identified](r cerbyResource, decode func(id string, attrs 
 	var id string
 	if json.Unmarshal(r.ID, &id) != nil || id == "" {
 		var zero T
-		return zero, fmt.Errorf("it has no id (a non-empty string), so it cannot be told apart from the others")
+		return zero, errors.New("it has no id (a non-empty string), so it cannot be told apart from the others")
 	}
 	item, err := decode(id, r.Attributes)
 	if err != nil {

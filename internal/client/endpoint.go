@@ -97,7 +97,7 @@ func WorkspaceBaseURL(workspace string) (string, error) {
 }
 
 func notLabelRune(r rune) bool {
-	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_')
+	return (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9') && r != '-' && r != '_'
 }
 
 func isLoopback(host string) bool {
