@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -34,7 +35,7 @@ const testAPIKey = "acc-test-key-9f4e1c"
 
 // cerbyEnvVars are the variables the provider reads; tests that rely on their
 // absence clear them so the developer's shell cannot change the outcome.
-var cerbyEnvVars = []string{"CERBY_API_KEY", "CERBY_BEARER_TOKEN", "CERBY_WORKSPACE", "CERBY_ENDPOINT"}
+var cerbyEnvVars = []string{"CERBY_API", "CERBY_API_KEY", "CERBY_BEARER_TOKEN", "CERBY_WORKSPACE", "CERBY_ENDPOINT"}
 
 // preCheck fails, never skips: under TF_ACC a missing pinned CLI would make
 // terraform-plugin-testing try to download one, which cannot work offline.
@@ -163,14 +164,23 @@ type cannedResponse struct {
 	Hang   bool // answer nothing until the client gives up
 }
 
-// fakeData is what the fake API serves.
+// fakeData is what the fake API serves, through both APIs: fixtures are
+// written in the Read API's form and served by the Cerby API as
+// cerbyAttributes converts them.
 type fakeData struct {
 	Accounts     []fixture
-	Listings     map[string][]fixture // by provider= value, in place of Accounts
+	Listings     map[string][]fixture // by application (provider=, filter[application]=), in place of Accounts
 	Members      []fixture
-	UserAccounts map[string][]fixture // by member id; unknown ids answer 404
+	UserAccounts map[string][]fixture // by member id; on the Read API unknown ids answer 404, on the Cerby API the member must be in Members
 	Canned       []cannedResponse     // answered first, one per request, in order
 	Always       *cannedResponse      // then answered to every request
+
+	// NoMemberAccounts, when set (404, 405), is the Cerby API's answer to
+	// GET /api/v1/users/{id}/accounts: a workspace whose API does not offer it.
+	NoMemberAccounts int
+	// Keyless: the Cerby API answers without an API key, as a host the key
+	// must never reach would.
+	Keyless bool
 }
 
 type recordedRequest struct {
@@ -179,8 +189,10 @@ type recordedRequest struct {
 	Header http.Header
 }
 
-// fakeAPI is a loopback Cerby Read API that filters and pages like the real
-// one and records every request it receives.
+// fakeAPI is a loopback Cerby API, both generations at once: the Read API
+// under /v1 and the Cerby API under /api/v1 (serveCerbyAPI), serving
+// the same fakeData. It filters and pages like the real ones and records
+// every request it receives.
 type fakeAPI struct {
 	server *httptest.Server
 	data   fakeData
@@ -198,6 +210,7 @@ func newFakeAPI(t *testing.T, data fakeData) *fakeAPI {
 	mux.HandleFunc("GET /v1/accounts/{id}", f.getAccount)
 	mux.HandleFunc("GET /v1/admin/users", f.listMembers)
 	mux.HandleFunc("GET /v1/users/{id}/accounts", f.userAccounts)
+	f.serveCerbyAPI(mux)
 	f.server = httptest.NewServer(f.record(mux))
 	t.Cleanup(func() {
 		f.server.CloseClientConnections()
@@ -418,45 +431,83 @@ func redact(values []string) []string {
 	return out
 }
 
-// expectWalks checks that every walk of a listing asked for the same
-// startIndex values (each step re-reads the data source): the first page
-// first, the others in any order, since they are in flight together.
-func (f *fakeAPI) expectWalks(path string, startIndexes ...string) resource.TestCheckFunc {
+// expectWalks checks that every walk of a listing asked for the same pages
+// (each step re-reads the data source), numbered from 1 and of size items,
+// as the API names them: the first page first, the others in any order,
+// since they are in flight together.
+func (f *fakeAPI) expectWalks(api accAPI, path string, size int, pages ...int) resource.TestCheckFunc {
+	param := api.pageParam()
+	want := make([]string, len(pages))
+	for i, n := range pages {
+		want[i] = api.page(path, n, size)[param]
+	}
 	return func(*terraform.State) error {
 		var got []string
 		for _, r := range f.requestsTo(path) {
-			got = append(got, r.Query.Get("startIndex"))
+			got = append(got, r.Query.Get(param))
 		}
-		if len(got) == 0 || len(got)%len(startIndexes) != 0 {
-			return fmt.Errorf("startIndex values %v are not whole walks of %v", got, startIndexes)
+		if len(got) == 0 || len(got)%len(want) != 0 {
+			return fmt.Errorf("%s values %v are not whole walks of %v", param, got, want)
 		}
-		want := pagesInAnyOrder(startIndexes)
-		for walk := range slices.Chunk(got, len(startIndexes)) {
-			if !slices.Equal(pagesInAnyOrder(walk), want) {
-				return fmt.Errorf("startIndex values %v are not repeated walks of %v", got, startIndexes)
+		for walk := range slices.Chunk(got, len(want)) {
+			if !slices.Equal(pagesInAnyOrder(walk), pagesInAnyOrder(want)) {
+				return fmt.Errorf("%s values %v are not repeated walks of %v", param, got, want)
 			}
 		}
 		return nil
 	}
 }
 
-// pagesInAnyOrder keeps the first startIndex first and sorts the others.
-func pagesInAnyOrder(startIndexes []string) []string {
-	out := slices.Clone(startIndexes)
+// pagesInAnyOrder keeps the first page first and sorts the others.
+func pagesInAnyOrder(pages []string) []string {
+	out := slices.Clone(pages)
 	slices.Sort(out[1:])
 	return out
+}
+
+// expectSequence passes when the requests received, in order, are this
+// sequence of paths repeated (once per read): a read that must ask one thing
+// before another, and nothing else.
+func (f *fakeAPI) expectSequence(paths ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		var got []string
+		for _, r := range f.requestsTo("") {
+			got = append(got, r.Path)
+		}
+		if len(got) == 0 || len(got)%len(paths) != 0 {
+			return fmt.Errorf("requests to %v are not repeated sequences of %v", got, paths)
+		}
+		for seq := range slices.Chunk(got, len(paths)) {
+			if !slices.Equal(seq, paths) {
+				return fmt.Errorf("requests to %v are not repeated sequences of %v", got, paths)
+			}
+		}
+		return nil
+	}
+}
+
+// expectOnlyParams passes when every request to path carried no query
+// parameter but these: what the provider applies itself is never sent.
+func (f *fakeAPI) expectOnlyParams(path string, allowed ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		reqs := f.requestsTo(path)
+		if len(reqs) == 0 {
+			return fmt.Errorf("no request to %s", path)
+		}
+		for _, r := range reqs {
+			for k := range r.Query {
+				if !slices.Contains(allowed, k) {
+					return fmt.Errorf("a request to %s carried %s (query %s); only %v may be sent", path, k, r.Query.Encode(), allowed)
+				}
+			}
+		}
+		return nil
+	}
 }
 
 // providerBlock renders a provider "cerby" block from argument lines.
 func providerBlock(args ...string) string {
 	return "provider \"cerby\" {\n  " + strings.Join(args, "\n  ") + "\n}\n"
-}
-
-func (f *fakeAPI) endpointArg() string { return fmt.Sprintf("endpoint = %q", f.server.URL) }
-
-// provider configures the provider against this fake with the test API key.
-func (f *fakeAPI) provider(args ...string) string {
-	return providerBlock(append([]string{f.endpointArg(), fmt.Sprintf("api_key = %q", testAPIKey)}, args...)...)
 }
 
 // configureDiagnostics validates and configures the provider over the plugin
@@ -518,4 +569,410 @@ func requireNoDiagnosticContains(t *testing.T, diags []*tfprotov6.Diagnostic, se
 			t.Errorf("diagnostic %q reveals a credential", d.Summary)
 		}
 	}
+}
+
+// accAPI is one API generation as the acceptance tests see it, the
+// dimension every data source test runs along: how the provider is pointed
+// at it, what its requests look like, and what it fills.
+type accAPI struct {
+	name      string // the subtest name, and the value of the provider's api attribute
+	cerby     bool
+	prefix    string // of every path the API serves
+	suffix    string // appended to the fake's URL to make the endpoint that means this API
+	usersPath string // the members listing
+	// params names the query parameter each data source argument is sent as:
+	// "" when the provider applies it itself, absent when the API refuses it.
+	params map[string]string
+	// The account and member attributes this API never sends: null through it.
+	unfilledAccount, unfilledMember []string
+}
+
+var apis = []accAPI{
+	{
+		name: "read_api", prefix: "/v1", usersPath: "/v1/admin/users",
+		params: map[string]string{
+			"cerby_accounts.search": "search", "cerby_accounts.status": "status", "cerby_accounts.type": "type",
+			"cerby_accounts.role": "role", "cerby_accounts.applications": "provider", "cerby_accounts.account_ids": "ids",
+			"cerby_account.name": "search",
+			"cerby_users.search": "search", "cerby_users.statuses": "status", "cerby_users.user_ids": "userIds",
+			"cerby_users.is_guest": "isGuest", "cerby_users.only_in_idp": "onlyInIdp",
+			"cerby_user_accounts.user_email": "search",
+		},
+		unfilledAccount: []string{"has_passkey", "last_password_change"},
+	},
+	{
+		name: "cerby_api", cerby: true, prefix: "/api/v1", suffix: "/api/v1", usersPath: "/api/v1/users",
+		params: map[string]string{
+			"cerby_accounts.status": "filter[status]", "cerby_accounts.applications": "filter[application]",
+			"cerby_accounts.account_ids": "",
+			"cerby_account.name":         "",
+			"cerby_users.search":         "filter", "cerby_users.statuses": "filter[status]", "cerby_users.user_ids": "",
+			"cerby_users.is_guest":           "filter[isGuest]",
+			"cerby_user_accounts.user_email": "filter",
+		},
+		// contract/cerby-api.md §5.1 and §5.2: the Read API's own attributes.
+		unfilledAccount: []string{
+			"username", "vault_id", "idek_id", "permissions_json", "role", "type", "domains_json", "original_email",
+			"original_phone", "rotated_by_user", "workspace_policy_result", "workspace_policy_check_date",
+		},
+		unfilledMember: []string{"meta_json"},
+	},
+}
+
+// forEachAPI runs the test once per API, as subtests named after it.
+func forEachAPI(t *testing.T, test func(t *testing.T, api accAPI)) {
+	t.Helper()
+	for _, api := range apis {
+		t.Run(api.name, func(t *testing.T) { test(t, api) })
+	}
+}
+
+func (a accAPI) accountsPath() string              { return a.prefix + "/accounts" }
+func (a accAPI) accountPath(id string) string      { return a.prefix + "/accounts/" + id }
+func (a accAPI) userAccountsPath(id string) string { return a.prefix + "/users/" + id + "/accounts" }
+func (a accAPI) honours(argument string) bool      { _, ok := a.params[argument]; return ok }
+func (a accAPI) param(argument string) string      { return a.params[argument] }
+func (a accAPI) endpoint(f *fakeAPI) string        { return f.server.URL + a.suffix }
+func (a accAPI) endpointArg(f *fakeAPI) string     { return fmt.Sprintf("endpoint = %q", a.endpoint(f)) }
+func (a accAPI) apiArg() string                    { return fmt.Sprintf("api = %q", a.name) }
+func (a accAPI) accountFields(fields map[string]knownvalue.Check) map[string]knownvalue.Check {
+	return withNulls(fields, a.unfilledAccount)
+}
+
+func (a accAPI) memberFields(fields map[string]knownvalue.Check) map[string]knownvalue.Check {
+	return withNulls(fields, a.unfilledMember)
+}
+
+// withNulls makes null those of fields the API never sends.
+func withNulls(fields map[string]knownvalue.Check, null []string) map[string]knownvalue.Check {
+	out := maps.Clone(fields)
+	for _, name := range null {
+		if _, ok := out[name]; ok {
+			out[name] = knownvalue.Null()
+		}
+	}
+	return out
+}
+
+// memberAccountsReads are the requests a read of a member's accounts makes,
+// in order: the Cerby API finds the member first (C8).
+func (a accAPI) memberAccountsReads(id string) []string {
+	if a.cerby {
+		return []string{a.prefix + "/users/" + id, a.userAccountsPath(id)}
+	}
+	return []string{a.userAccountsPath(id)}
+}
+
+// provider configures the provider against the fake with the test API key,
+// the API inferred from the endpoint alone.
+func (a accAPI) provider(f *fakeAPI, args ...string) string {
+	return providerBlock(append([]string{a.endpointArg(f), fmt.Sprintf("api_key = %q", testAPIKey)}, args...)...)
+}
+
+// explicitProvider names the API in the api attribute, beside the fake's
+// bare URL.
+func (a accAPI) explicitProvider(f *fakeAPI, args ...string) string {
+	return providerBlock(append([]string{a.apiArg(), fmt.Sprintf("endpoint = %q", f.server.URL), fmt.Sprintf("api_key = %q", testAPIKey)}, args...)...)
+}
+
+// pageParam is the query parameter that tells the pages of a listing apart.
+func (a accAPI) pageParam() string {
+	if a.cerby {
+		return "page[number]"
+	}
+	return "startIndex"
+}
+
+// page is the paging query of page n (from 1) of size items of the listing
+// at path.
+func (a accAPI) page(path string, n, size int) map[string]string {
+	if a.cerby {
+		return map[string]string{"page[number]": strconv.Itoa(n), "page[size]": strconv.Itoa(size)}
+	}
+	sizeParam := "limit"
+	if path == a.usersPath {
+		sizeParam = "count"
+	}
+	return map[string]string{"startIndex": strconv.Itoa(1 + (n-1)*size), sizeParam: strconv.Itoa(size)}
+}
+
+// pageParams are every query parameter paging uses.
+func (a accAPI) pageParams() []string {
+	if a.cerby {
+		return []string{"page[number]", "page[size]"}
+	}
+	return []string{"startIndex", "limit", "count"}
+}
+
+// errorBody is an error answer in the API's own form.
+func (a accAPI) errorBody(status int, detail string) string {
+	if a.cerby {
+		return cerbyErrorBody(status, detail, nil)
+	}
+	return mustJSON(fixture{"detail": detail})
+}
+
+// wireAccount is what the API sends of an account fixture: the fixture on
+// the Read API, the resource's attributes on the Cerby API.
+func (a accAPI) wireAccount(item fixture) fixture {
+	if a.cerby {
+		return cerbyAttributes(item, cerbyAccountAttributes)
+	}
+	return item
+}
+
+// The Cerby API, under /api/v1 (contract/cerby-api.md §3–§7).
+
+// cerbyAccountAttributes and cerbyUserAttributes are contract/cerby-api.md
+// §5.1 and §5.2 read backwards: the Cerby API attribute each key of a fixture
+// (written in the Read API's form) is served as. A key not listed is a Read
+// API attribute the Cerby API does not send. An account's createdBy is sent
+// as the plain id it holds, and its email as createdByEmail. A fixture may
+// also carry the Cerby API's own hasPasskey and lastPasswordChange, which the
+// Read API serves as unknown keys.
+var (
+	cerbyAccountAttributes = map[string]string{
+		"name": "label", "provider": "application", "lastLoginUserName": "lastLoginBy", "hasTotpVirtualDevice": "hasTotp",
+		"isEmailManaged": "cerbyManagedEmail", "isPhoneManaged": "cerbyManagedPhone", "avatar_url": "avatarUrl",
+		// The same name in both.
+		"workspace": "workspace", "createdAt": "createdAt", "updatedAt": "updatedAt", "createdBy": "createdBy",
+		"lastLoginDate": "lastLoginDate", "mfaEnabled": "mfaEnabled", "mfaTypes": "mfaTypes", "hasBackupCode": "hasBackupCode",
+		"businessId": "businessId", "autofillMfa": "autofillMfa", "passwordSet": "passwordSet", "passwordVisible": "passwordVisible",
+		"email": "email", "phone": "phone", "url": "url", "domain": "domain", "status": "status", "rotatedBy": "rotatedBy",
+		"rotatedById": "rotatedById", "rotatedAt": "rotatedAt", "syncedAt": "syncedAt", "meta": "meta",
+		"hasPasskey": "hasPasskey", "lastPasswordChange": "lastPasswordChange", "someFieldFromTheFuture": "someFieldFromTheFuture",
+	}
+	cerbyUserAttributes = map[string]string{
+		"firstName": "firstName", "lastName": "lastName", "email": "email", "status": "status", "role": "role",
+		"isGuest": "isGuest", "createdAt": "createdAt", "updatedAt": "updatedAt", "lastActivity": "lastActivity",
+		"someFieldFromTheFuture": "someFieldFromTheFuture",
+	}
+)
+
+func cerbyAttributes(item fixture, names map[string]string) fixture {
+	attrs := fixture{}
+	for k, v := range item {
+		if name, ok := names[k]; ok {
+			attrs[name] = v
+		}
+	}
+	if creator, ok := attrs["createdBy"].(fixture); ok {
+		attrs["createdBy"] = creator["id"]
+		if email, ok := creator["email"]; ok {
+			attrs["createdByEmail"] = email
+		}
+	}
+	return attrs
+}
+
+func cerbyResource(item fixture, typ string, names map[string]string) fixture {
+	return fixture{"id": item["id"], "type": typ, "attributes": cerbyAttributes(item, names)}
+}
+
+const (
+	cerbyDefaultPageSize = 25
+	cerbyMaxPageSize     = 100
+)
+
+func (f *fakeAPI) serveCerbyAPI(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/v1/accounts", f.withAPIKey(f.cerbyListAccounts))
+	mux.HandleFunc("GET /api/v1/accounts/{id}", f.withAPIKey(f.cerbyGetAccount))
+	mux.HandleFunc("GET /api/v1/users", f.withAPIKey(f.cerbyListUsers))
+	mux.HandleFunc("GET /api/v1/users/{id}", f.withAPIKey(f.cerbyGetUser))
+	mux.HandleFunc("GET /api/v1/users/{id}/accounts", f.withAPIKey(f.cerbyUserAccounts))
+	mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
+		cerbyError(w, http.StatusNotFound, "No endpoint "+r.Method+" "+r.URL.Path+".", nil)
+	})
+}
+
+// withAPIKey answers 401 to a request without the test API key in
+// X-API-Key, the Cerby API's only credential.
+func (f *fakeAPI) withAPIKey(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !f.data.Keyless && r.Header.Get("X-API-Key") != testAPIKey {
+			cerbyError(w, http.StatusUnauthorized, "The API key is invalid, expired or deleted, or lacks the scope this endpoint needs.", nil)
+			return
+		}
+		next(w, r)
+	}
+}
+
+func cerbyErrorBody(status int, detail string, loc []any) string {
+	codes := map[int][2]string{
+		400: {"validation_error", "Validation error"}, 401: {"unauthorized", "Unauthorized"}, 403: {"forbidden", "Forbidden"},
+		404: {"not_found", "Not found"}, 405: {"method_not_allowed", "Method not allowed"}, 429: {"too_many_requests", "Too many requests"},
+	}
+	code, ok := codes[status]
+	if !ok {
+		code = [2]string{"error", http.StatusText(status)}
+	}
+	var meta any
+	if loc != nil {
+		meta = fixture{"loc": loc}
+	}
+	return mustJSON(fixture{"errors": []any{fixture{
+		"status": strconv.Itoa(status), "code": code[0], "title": code[1], "detail": detail, "meta": meta,
+	}}})
+}
+
+func cerbyError(w http.ResponseWriter, status int, detail string, loc []any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	fmt.Fprint(w, cerbyErrorBody(status, detail, loc))
+}
+
+// cerbyQuery checks a request's query: only the parameters allowed, each
+// once, enumerated filters among their values, and paging within its bounds
+// (page[size] 1 to 100, 25 when not sent); anything else answers 400 naming
+// the parameter.
+func cerbyQuery(w http.ResponseWriter, r *http.Request, enums map[string][]string, allowed ...string) (q url.Values, number, size int, ok bool) {
+	q = r.URL.Query()
+	bad := func(name, detail string) (url.Values, int, int, bool) {
+		cerbyError(w, http.StatusBadRequest, detail, []any{"query", name})
+		return nil, 0, 0, false
+	}
+	for name, values := range q {
+		switch {
+		case !slices.Contains(allowed, name):
+			return bad(name, "Unknown query parameter "+name+".")
+		case len(values) != 1:
+			return bad(name, "Query parameter "+name+" is repeated.")
+		case enums[name] != nil && !slices.Contains(enums[name], values[0]):
+			return bad(name, fmt.Sprintf("Input should be one of %q.", enums[name]))
+		}
+	}
+	number, size = 1, cerbyDefaultPageSize
+	if v := q.Get("page[number]"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return bad("page[number]", "Input should be a whole number of at least 1.")
+		}
+		number = n
+	}
+	if v := q.Get("page[size]"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > cerbyMaxPageSize {
+			return bad("page[size]", fmt.Sprintf("Input should be a whole number from 1 to %d.", cerbyMaxPageSize))
+		}
+		size = n
+	}
+	return q, number, size, true
+}
+
+// cerbyPage answers one page of a listing: JSON:API resources, root-relative
+// links with the brackets percent-encoded, and the listing's total.
+func cerbyPage(w http.ResponseWriter, r *http.Request, q url.Values, number, size int, items []fixture, typ string, names map[string]string) {
+	from := min((number-1)*size, len(items))
+	to := min(from+size, len(items))
+	data := make([]any, 0, to-from)
+	for _, it := range items[from:to] {
+		data = append(data, cerbyResource(it, typ, names))
+	}
+	link := func(n int) string {
+		q := cloneQuery(q)
+		q.Set("page[number]", strconv.Itoa(n))
+		q.Set("page[size]", strconv.Itoa(size))
+		return r.URL.Path + "?" + q.Encode()
+	}
+	var next any
+	if to < len(items) {
+		next = link(number + 1)
+	}
+	writeJSON(w, http.StatusOK, fixture{
+		"data":  data,
+		"links": fixture{"self": link(number), "next": next},
+		"meta":  fixture{"page": fixture{"total": len(items), "maxSize": cerbyMaxPageSize}},
+	})
+}
+
+func cloneQuery(q url.Values) url.Values {
+	out := url.Values{}
+	for k, v := range q {
+		out[k] = slices.Clone(v)
+	}
+	return out
+}
+
+var pageParams = []string{"page[number]", "page[size]"}
+
+func (f *fakeAPI) cerbyListAccounts(w http.ResponseWriter, r *http.Request) {
+	q, number, size, ok := cerbyQuery(w, r, map[string][]string{"filter[status]": {"enabled", "disabled"}},
+		append(pageParams, "filter[application]", "filter[status]")...)
+	if !ok {
+		return
+	}
+	app := q.Get("filter[application]")
+	served := f.data.Accounts
+	if listing, ok := f.data.Listings[app]; ok {
+		served = listing
+	}
+	matched := filter(served, func(a fixture) bool {
+		return fieldIs(a, "provider", app) && fieldIs(a, "status", q.Get("filter[status]"))
+	})
+	cerbyPage(w, r, q, number, size, matched, "account", cerbyAccountAttributes)
+}
+
+func (f *fakeAPI) cerbyGetAccount(w http.ResponseWriter, r *http.Request) {
+	if _, _, _, ok := cerbyQuery(w, r, nil); !ok {
+		return
+	}
+	for _, a := range f.data.Accounts {
+		if a["id"] == r.PathValue("id") {
+			writeJSON(w, http.StatusOK, fixture{"data": cerbyResource(a, "account", cerbyAccountAttributes), "links": fixture{"self": r.URL.Path}})
+			return
+		}
+	}
+	cerbyError(w, http.StatusNotFound, "Account "+r.PathValue("id")+" not found.", nil)
+}
+
+func (f *fakeAPI) cerbyListUsers(w http.ResponseWriter, r *http.Request) {
+	enums := map[string][]string{"filter[status]": {"live", "pending", "disabled"}, "filter[isGuest]": {"true", "false"}}
+	q, number, size, ok := cerbyQuery(w, r, enums, append(pageParams, "filter", "filter[status]", "filter[isGuest]")...)
+	if !ok {
+		return
+	}
+	matched := filter(f.data.Members, func(m fixture) bool {
+		fullName := fixture{"name": fmt.Sprintf("%v %v", m["firstName"], m["lastName"])}
+		return fieldIs(m, "status", q.Get("filter[status]")) &&
+			(q.Get("filter[isGuest]") == "" || q.Get("filter[isGuest]") == strconv.FormatBool(m["isGuest"] == true)) &&
+			(containsFold(m, q.Get("filter"), "email", "firstName", "lastName") || containsFold(fullName, q.Get("filter"), "name"))
+	})
+	cerbyPage(w, r, q, number, size, matched, "user", cerbyUserAttributes)
+}
+
+func (f *fakeAPI) member(id string) fixture {
+	for _, m := range f.data.Members {
+		if m["id"] == id {
+			return m
+		}
+	}
+	return nil
+}
+
+func (f *fakeAPI) cerbyGetUser(w http.ResponseWriter, r *http.Request) {
+	if _, _, _, ok := cerbyQuery(w, r, nil); !ok {
+		return
+	}
+	m := f.member(r.PathValue("id"))
+	if m == nil {
+		cerbyError(w, http.StatusNotFound, "User "+r.PathValue("id")+" not found.", nil)
+		return
+	}
+	writeJSON(w, http.StatusOK, fixture{"data": cerbyResource(m, "user", cerbyUserAttributes), "links": fixture{"self": r.URL.Path}})
+}
+
+func (f *fakeAPI) cerbyUserAccounts(w http.ResponseWriter, r *http.Request) {
+	if status := f.data.NoMemberAccounts; status != 0 {
+		cerbyError(w, status, "No endpoint GET "+r.URL.Path+".", nil)
+		return
+	}
+	q, number, size, ok := cerbyQuery(w, r, nil, pageParams...)
+	if !ok {
+		return
+	}
+	if f.member(r.PathValue("id")) == nil {
+		cerbyError(w, http.StatusNotFound, "User "+r.PathValue("id")+" not found.", nil)
+		return
+	}
+	cerbyPage(w, r, q, number, size, f.data.UserAccounts[r.PathValue("id")], "account", cerbyAccountAttributes)
 }

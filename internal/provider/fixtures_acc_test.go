@@ -6,8 +6,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-// fullAccount sends every documented field, with createdBy and domains in
-// their object forms, odd timestamp shapes and an unknown extra field.
+// fullAccount sends every documented field of both APIs (written in the Read
+// API's form, see cerbyAccountAttributes), with createdBy and domains in
+// their object forms, odd timestamp shapes and an unknown extra field. The
+// Cerby API's own hasPasskey and lastPasswordChange are served by the Read
+// API too, as keys it does not know, so that null there proves it ignores them.
 var fullAccount = newFixture(uuidN(1), fixture{
 	"name": "Instagram Brand", "username": "brand", "provider": "instagram",
 	"vaultId": uuidN(901), "idekID": uuidN(902), "permissions": []any{"read", "share"},
@@ -31,17 +34,20 @@ var fullAccount = newFixture(uuidN(1), fixture{
 	"mfaTypes": []any{"otp", "voip"}, "rotatedByUser": "Ada Lovelace", "hasTotpVirtualDevice": true,
 	"workspacePolicyResult":    fixture{"mfa_validation": true, "password_rotation": false},
 	"workspacePolicyCheckDate": "2024-03-04T00:00:00",
-	"someFieldFromTheFuture":   fixture{"ignored": true},
+	"hasPasskey":               true, "lastPasswordChange": "2024-03-05T06:07:08.123456+00:00",
+	"someFieldFromTheFuture": fixture{"ignored": true},
 })
 
-func fullAccountFields() map[string]knownvalue.Check {
+// fullAccountFields is fullAccount as read through api: what it does not
+// send is null, and created_by_json is the JSON text it sent.
+func fullAccountFields(api accAPI) map[string]knownvalue.Check {
 	s, b := knownvalue.StringExact, knownvalue.Bool
 	a := fullAccount
-	return map[string]knownvalue.Check{
+	return api.accountFields(map[string]knownvalue.Check{
 		"id": s(a["id"].(string)), "name": s("Instagram Brand"), "username": s("brand"), "application": s("instagram"),
 		"vault_id": s(uuidN(901)), "idek_id": s(uuidN(902)), "workspace": s("acme"),
 		"mfa_enabled": b(true), "autofill_mfa": b(false), "password_set": b(true), "password_visible": b(false),
-		"created_by": s(uuidN(801)), "created_by_email": s("ada@example.com"), "created_by_json": s(mustJSON(a["createdBy"])),
+		"created_by": s(uuidN(801)), "created_by_email": s("ada@example.com"), "created_by_json": s(mustJSON(api.wireAccount(a)["createdBy"])),
 		"created_at": s("2024-02-03T13:20:32"), "updated_at": s("2024-02-04T08:00:39.177000"), "role": s("account_owner"),
 		"avatar_url": s("https://cdn.example.com/a.png"), "email": s("brand@example.com"), "type": s("identity"),
 		"url": s("https://instagram.com"), "domain": s("instagram.com"), "status": s("enabled"), "phone": s("+15550100"),
@@ -58,7 +64,8 @@ func fullAccountFields() map[string]knownvalue.Check {
 		"workspace_policy_check_date": s("2024-03-04T00:00:00"),
 		"domains_json":                s(mustJSON(a["domains"])), "meta_json": s(mustJSON(a["meta"])),
 		"permissions_json": s(mustJSON(a["permissions"])),
-	}
+		"has_passkey":      b(true), "last_password_change": s("2024-03-05T06:07:08.123456+00:00"),
+	})
 }
 
 // sparseAccount has createdBy and domains as plain strings, explicit nulls and
@@ -69,16 +76,16 @@ var sparseAccount = newFixture(uuidN(2), fixture{
 	"rotatedAt": nil, "originalEmail": nil, "rotatedByUser": nil,
 })
 
-func sparseAccountFields() map[string]knownvalue.Check {
+func sparseAccountFields(api accAPI) map[string]knownvalue.Check {
 	fields := map[string]knownvalue.Check{}
-	for name := range fullAccountFields() {
+	for name := range fullAccountFields(api) {
 		fields[name] = knownvalue.Null()
 	}
 	s := knownvalue.StringExact
 	fields["id"], fields["name"], fields["application"] = s(uuidN(2)), s("tiktok ops"), s("tiktok")
 	fields["created_by"], fields["created_by_json"] = s(uuidN(804)), s(mustJSON(uuidN(804)))
 	fields["domains_json"] = s(mustJSON("tiktok.com"))
-	return fields
+	return api.accountFields(fields)
 }
 
 // account builds a minimal listing entry.
@@ -96,19 +103,19 @@ var fullMember = newFixture(uuidN(101), fixture{
 
 var sparseMember = newFixture(uuidN(102), fixture{"email": "sparse@example.com", "lastActivity": nil, "meta": nil})
 
-func fullMemberFields() map[string]knownvalue.Check {
+func fullMemberFields(api accAPI) map[string]knownvalue.Check {
 	s := knownvalue.StringExact
-	return map[string]knownvalue.Check{
+	return api.memberFields(map[string]knownvalue.Check{
 		"id": s(uuidN(101)), "first_name": s("Grace"), "last_name": s("Hopper"), "email": s("grace@example.com"),
 		"status": s("live"), "role": s("workspace_owner"), "is_guest": knownvalue.Bool(false),
 		"created_at": s("2023-05-06T07:08:09"), "updated_at": s("2024-01-02T03:04:05.123000"),
 		"last_activity": s("2024-06-07T08:09:10Z"), "meta_json": s(mustJSON(fullMember["meta"])),
-	}
+	})
 }
 
-func sparseMemberFields() map[string]knownvalue.Check {
+func sparseMemberFields(api accAPI) map[string]knownvalue.Check {
 	fields := map[string]knownvalue.Check{}
-	for name := range fullMemberFields() {
+	for name := range fullMemberFields(api) {
 		fields[name] = knownvalue.Null()
 	}
 	fields["id"], fields["email"] = knownvalue.StringExact(uuidN(102)), knownvalue.StringExact("sparse@example.com")

@@ -3,6 +3,7 @@ package provider_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -23,141 +24,244 @@ func readAccountsWith(t *testing.T, parallel bool, f *fakeAPI, providerConfig st
 		[]statecheck.StateCheck{idList(accountsAddr, 1)}, requestChecks...)...)
 }
 
+// readAPI and cerbyAPI are the two rows of apis, for the tests that are
+// about one API only.
+var readAPI, cerbyAPI = apis[0], apis[1]
+
+// other is the other API.
+func (a accAPI) other() accAPI {
+	if a.cerby {
+		return readAPI
+	}
+	return cerbyAPI
+}
+
+// headerCase is a provider configuration and the headers every request
+// must, and must not, carry.
+type headerCase struct {
+	args    []string
+	present map[string]string
+	absent  []string
+}
+
 func TestAccProvider_credentialHeaders(t *testing.T) {
 	bearer := jwtExpiringAt(time.Now().Add(24 * time.Hour))
-	cases := map[string]struct {
-		args    []string
-		present map[string]string
-		absent  []string
-	}{
-		"api key only": {
-			args:    []string{fmt.Sprintf("api_key = %q", testAPIKey)},
-			present: map[string]string{"X-API-Key": testAPIKey},
-			absent:  []string{"Authorization", "Cerby-Workspace"},
-		},
-		"bearer token only": {
-			args:    []string{fmt.Sprintf("bearer_token = %q", bearer)},
-			present: map[string]string{"Authorization": "Bearer " + bearer},
-			absent:  []string{"X-API-Key"},
-		},
-		"both: the api key wins": {
-			args:    []string{fmt.Sprintf("api_key = %q", testAPIKey), fmt.Sprintf("bearer_token = %q", bearer)},
-			present: map[string]string{"X-API-Key": testAPIKey},
-			absent:  []string{"Authorization"},
-		},
-		"workspace": {
-			args:    []string{fmt.Sprintf("api_key = %q", testAPIKey), `workspace = "acme"`},
-			present: map[string]string{"X-API-Key": testAPIKey, "Cerby-Workspace": "acme"},
-		},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			f := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}})
-			config := providerBlock(append([]string{f.endpointArg()}, tc.args...)...)
-			readAccountsWith(t, true, f, config, f.expectEveryRequest(tc.present, tc.absent...))
-		})
-	}
+	forEachAPI(t, func(t *testing.T, api accAPI) {
+		cases := map[string]headerCase{
+			"api key only": {
+				args:    []string{fmt.Sprintf("api_key = %q", testAPIKey)},
+				present: map[string]string{"X-API-Key": testAPIKey},
+				absent:  []string{"Authorization", "Cerby-Workspace"},
+			},
+		}
+		if api.cerby {
+			// The host names the workspace; beside an endpoint, workspace is not used.
+			cases["workspace"] = headerCase{
+				args:    []string{fmt.Sprintf("api_key = %q", testAPIKey), `workspace = "acme"`},
+				present: map[string]string{"X-API-Key": testAPIKey},
+				absent:  []string{"Authorization", "Cerby-Workspace"},
+			}
+		} else {
+			// A bearer token with the Cerby API is an error: TestAccProvider_cerbyAPIConfigurationErrors.
+			cases["bearer token only"] = headerCase{
+				args:    []string{fmt.Sprintf("bearer_token = %q", bearer)},
+				present: map[string]string{"Authorization": "Bearer " + bearer},
+				absent:  []string{"X-API-Key"},
+			}
+			cases["both: the api key wins"] = headerCase{
+				args:    []string{fmt.Sprintf("api_key = %q", testAPIKey), fmt.Sprintf("bearer_token = %q", bearer)},
+				present: map[string]string{"X-API-Key": testAPIKey},
+				absent:  []string{"Authorization"},
+			}
+			cases["workspace"] = headerCase{
+				args:    []string{fmt.Sprintf("api_key = %q", testAPIKey), `workspace = "acme"`},
+				present: map[string]string{"X-API-Key": testAPIKey, "Cerby-Workspace": "acme"},
+			}
+		}
+		for name, tc := range cases {
+			t.Run(name, func(t *testing.T) {
+				f := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}})
+				config := providerBlock(append([]string{api.endpointArg(f)}, tc.args...)...)
+				readAccountsWith(t, true, f, config, f.expectEveryRequest(tc.present, tc.absent...),
+					f.expectQuery(api.accountsPath(), api.page(api.accountsPath(), 1, 100)))
+			})
+		}
+	})
 }
 
 func TestAccProvider_settingsFromEnvironment(t *testing.T) {
 	bearer := jwtExpiringAt(time.Now().Add(24 * time.Hour))
-	cases := map[string]struct {
+	type envCase struct {
 		env     map[string]string
 		present map[string]string
 		absent  []string
-	}{
-		"api key and workspace": {
-			env:     map[string]string{"CERBY_API_KEY": testAPIKey, "CERBY_WORKSPACE": "acme"},
-			present: map[string]string{"X-API-Key": testAPIKey, "Cerby-Workspace": "acme"},
-			absent:  []string{"Authorization"},
-		},
-		"bearer token": {
-			env:     map[string]string{"CERBY_BEARER_TOKEN": bearer},
-			present: map[string]string{"Authorization": "Bearer " + bearer},
-			absent:  []string{"X-API-Key", "Cerby-Workspace"},
-		},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			isolateEnv(t)
-			f := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}})
-			t.Setenv("CERBY_ENDPOINT", f.server.URL)
-			for k, v := range tc.env {
-				t.Setenv(k, v)
+	forEachAPI(t, func(t *testing.T, api accAPI) {
+		cases := map[string]envCase{
+			// CERBY_API names the API beside a bare endpoint.
+			"api and api key": {
+				env:     map[string]string{"CERBY_API": api.name, "CERBY_API_KEY": testAPIKey, "CERBY_ENDPOINT": ""},
+				present: map[string]string{"X-API-Key": testAPIKey},
+				absent:  []string{"Authorization", "Cerby-Workspace"},
+			},
+		}
+		if api.cerby {
+			cases["api key and workspace"] = envCase{
+				env:     map[string]string{"CERBY_API_KEY": testAPIKey, "CERBY_WORKSPACE": "acme"},
+				present: map[string]string{"X-API-Key": testAPIKey},
+				absent:  []string{"Authorization", "Cerby-Workspace"},
 			}
-			readAccountsWith(t, false, f, `provider "cerby" {}`+"\n", f.expectEveryRequest(tc.present, tc.absent...))
-		})
-	}
+		} else {
+			cases["api key and workspace"] = envCase{
+				env:     map[string]string{"CERBY_API_KEY": testAPIKey, "CERBY_WORKSPACE": "acme"},
+				present: map[string]string{"X-API-Key": testAPIKey, "Cerby-Workspace": "acme"},
+				absent:  []string{"Authorization"},
+			}
+			cases["bearer token"] = envCase{
+				env:     map[string]string{"CERBY_BEARER_TOKEN": bearer},
+				present: map[string]string{"Authorization": "Bearer " + bearer},
+				absent:  []string{"X-API-Key", "Cerby-Workspace"},
+			}
+		}
+		for name, tc := range cases {
+			t.Run(name, func(t *testing.T) {
+				isolateEnv(t)
+				f := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}})
+				t.Setenv("CERBY_ENDPOINT", api.endpoint(f))
+				for k, v := range tc.env {
+					if k == "CERBY_ENDPOINT" { // the bare URL: the API is named, not inferred
+						v = f.server.URL
+					}
+					t.Setenv(k, v)
+				}
+				readAccountsWith(t, false, f, `provider "cerby" {}`+"\n", f.expectEveryRequest(tc.present, tc.absent...),
+					f.expectQuery(api.accountsPath(), api.page(api.accountsPath(), 1, 100)))
+			})
+		}
+	})
 }
 
 func TestAccProvider_configWinsOverEnvironment(t *testing.T) {
-	isolateEnv(t)
-	f := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}})
-	ignored := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}})
-	t.Setenv("CERBY_ENDPOINT", ignored.server.URL)
-	t.Setenv("CERBY_API_KEY", "env-key-must-not-be-used")
-	t.Setenv("CERBY_WORKSPACE", "env-workspace")
+	forEachAPI(t, func(t *testing.T, api accAPI) {
+		isolateEnv(t)
+		f := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}})
+		ignored := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}, Keyless: true})
+		t.Setenv("CERBY_API", api.other().name)
+		t.Setenv("CERBY_ENDPOINT", api.other().endpoint(ignored))
+		t.Setenv("CERBY_API_KEY", "env-key-must-not-be-used")
+		t.Setenv("CERBY_WORKSPACE", "env-workspace")
 
-	readAccountsWith(t, false, f, f.provider(`workspace = "config-workspace"`),
-		f.expectEveryRequest(map[string]string{"X-API-Key": testAPIKey, "Cerby-Workspace": "config-workspace"}))
-	ignored.requireRequests(t, 0)
+		present, absent := map[string]string{"X-API-Key": testAPIKey, "Cerby-Workspace": "config-workspace"}, []string(nil)
+		if api.cerby {
+			delete(present, "Cerby-Workspace")
+			absent = []string{"Cerby-Workspace"}
+		}
+		readAccountsWith(t, false, f, api.explicitProvider(f, `workspace = "config-workspace"`),
+			f.expectEveryRequest(present, absent...),
+			f.expectQuery(api.accountsPath(), api.page(api.accountsPath(), 1, 100)))
+		ignored.requireRequests(t, 0)
+	})
 }
 
 func TestAccProvider_redirectElsewhereCarriesNoCredential(t *testing.T) {
 	bearer := jwtExpiringAt(time.Now().Add(24 * time.Hour))
-	credentials := map[string]string{
-		"api key":      fmt.Sprintf("api_key = %q", testAPIKey),
-		"bearer token": fmt.Sprintf("bearer_token = %q", bearer),
-	}
-	for name, credential := range credentials {
-		t.Run(name, func(t *testing.T) {
-			// Another port is another origin, even on the same host.
-			elsewhere := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}})
-			f := newFakeAPI(t, fakeData{Always: &cannedResponse{
-				Status: http.StatusTemporaryRedirect,
-				Header: map[string]string{"Location": elsewhere.server.URL + "/v1/accounts?startIndex=1&limit=100"},
-			}})
-			readAccountsWith(t, true, f, providerBlock(f.endpointArg(), credential),
-				elsewhere.expectEveryRequest(nil, "X-API-Key", "Authorization"))
-		})
-	}
+	forEachAPI(t, func(t *testing.T, api accAPI) {
+		credentials := map[string]string{"api key": fmt.Sprintf("api_key = %q", testAPIKey)}
+		if !api.cerby {
+			credentials["bearer token"] = fmt.Sprintf("bearer_token = %q", bearer)
+		}
+		for name, credential := range credentials {
+			t.Run(name, func(t *testing.T) {
+				// Another port is another origin, even on the same host.
+				elsewhere := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}, Keyless: true})
+				q := url.Values{}
+				for k, v := range api.page(api.accountsPath(), 1, 100) {
+					q.Set(k, v)
+				}
+				f := newFakeAPI(t, fakeData{Always: &cannedResponse{
+					Status: http.StatusTemporaryRedirect,
+					Header: map[string]string{"Location": elsewhere.server.URL + api.accountsPath() + "?" + q.Encode()},
+				}})
+				readAccountsWith(t, true, f, providerBlock(api.endpointArg(f), credential),
+					elsewhere.expectEveryRequest(nil, "X-API-Key", "Authorization"))
+			})
+		}
+	})
 }
 
-func TestAccProvider_endpointWithV1Suffix(t *testing.T) {
-	f := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}})
-	config := providerBlock(fmt.Sprintf("endpoint = %q", f.server.URL+"/v1/"), fmt.Sprintf("api_key = %q", testAPIKey))
-	readAccountsWith(t, true, f, config, f.expectQuery("/v1/accounts", map[string]string{"startIndex": "1"}))
+func TestAccProvider_endpointWithVersionSuffix(t *testing.T) {
+	suffixes := map[string][]string{readAPI.name: {"/v1/", "/V1"}, cerbyAPI.name: {"/api/v1/", "/API/V1"}}
+	forEachAPI(t, func(t *testing.T, api accAPI) {
+		for _, suffix := range suffixes[api.name] {
+			t.Run(suffix, func(t *testing.T) {
+				f := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}})
+				config := providerBlock(fmt.Sprintf("endpoint = %q", f.server.URL+suffix), fmt.Sprintf("api_key = %q", testAPIKey))
+				readAccountsWith(t, true, f, config, f.expectQuery(api.accountsPath(), api.page(api.accountsPath(), 1, 100)))
+			})
+		}
+	})
+}
+
+// TestAccProvider_apiAttribute: api names the API beside a bare endpoint,
+// which alone would mean the Read API.
+func TestAccProvider_apiAttribute(t *testing.T) {
+	forEachAPI(t, func(t *testing.T, api accAPI) {
+		t.Run("bare endpoint", func(t *testing.T) {
+			f := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}})
+			readAccountsWith(t, true, f, api.explicitProvider(f),
+				f.expectQuery(api.accountsPath(), api.page(api.accountsPath(), 1, 100)))
+			if n := len(f.requestsTo(api.other().accountsPath())); n != 0 {
+				t.Errorf("%d requests to %s", n, api.other().accountsPath())
+			}
+		})
+	})
 }
 
 func TestAccProvider_optionalSettingsAccepted(t *testing.T) {
-	f := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}})
-	readAccountsWith(t, true, f, f.provider(
-		"page_size = 10", "page_concurrency = 2", "max_retries = 2", `max_retry_wait = "2s"`, `request_timeout = "30s"`, "requests_per_second = 50",
-	), f.expectQuery("/v1/accounts", map[string]string{"startIndex": "1", "limit": "10"}))
+	forEachAPI(t, func(t *testing.T, api accAPI) {
+		f := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}})
+		readAccountsWith(t, true, f, api.provider(f,
+			"page_size = 10", "page_concurrency = 2", "max_retries = 2", `max_retry_wait = "2s"`, `request_timeout = "30s"`, "requests_per_second = 50",
+		), f.expectQuery(api.accountsPath(), api.page(api.accountsPath(), 1, 10)))
+	})
 }
 
 func TestAccProvider_noCredential(t *testing.T) {
-	isolateEnv(t)
-	f := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}})
-	accTest(t, false, errorSteps(providerBlock(f.endpointArg())+dataAccounts,
-		`api_key`, `bearer_token`, `CERBY_API_KEY`, `CERBY_BEARER_TOKEN`)...)
-	f.requireRequests(t, 0)
+	want := map[string][]string{
+		readAPI.name:  {`api_key`, `bearer_token`, `CERBY_API_KEY`, `CERBY_BEARER_TOKEN`},
+		cerbyAPI.name: {`api_key`, `CERBY_API_KEY`, words("takes an API key only"), words(`api = "read_api"`)},
+	}
+	forEachAPI(t, func(t *testing.T, api accAPI) {
+		isolateEnv(t)
+		f := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}})
+		accTest(t, false, errorSteps(providerBlock(api.endpointArg(f))+dataAccounts, want[api.name]...)...)
+		f.requireRequests(t, 0)
+	})
 }
 
+// A bearer token on the Cerby API is an error whatever its expiry:
+// TestAccProvider_cerbyAPIConfigurationErrors.
 func TestAccProvider_expiredBearerToken(t *testing.T) {
 	isolateEnv(t)
 	f := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}})
 	token := jwtExpiringAt(time.Now().Add(-time.Hour))
-	config := providerBlock(f.endpointArg(), fmt.Sprintf("bearer_token = %q", token)) + dataAccounts
+	config := providerBlock(readAPI.endpointArg(f), fmt.Sprintf("bearer_token = %q", token)) + dataAccounts
 	accTest(t, false, errorSteps(config, `(?i)expired`)...)
 	f.requireRequests(t, 0)
 }
 
 func TestAccProvider_plainHTTPOnlyOnLoopback(t *testing.T) {
-	f := newFakeAPI(t, fakeData{})
-	config := providerBlock(`endpoint = "http://api.example.com"`, fmt.Sprintf("api_key = %q", testAPIKey)) + dataAccounts
-	accTest(t, true, errorSteps(config, `HTTPS`)...)
-	f.requireRequests(t, 0)
+	endpoints := map[string]struct{ endpoint, example string }{
+		readAPI.name:  {"http://api.example.com", "https://api.cerby.com"},
+		cerbyAPI.name: {"http://acme.example.com/api/v1", "https://acme.cerby.com/api/v1"},
+	}
+	forEachAPI(t, func(t *testing.T, api accAPI) {
+		f := newFakeAPI(t, fakeData{})
+		tc := endpoints[api.name]
+		config := providerBlock(fmt.Sprintf("endpoint = %q", tc.endpoint), fmt.Sprintf("api_key = %q", testAPIKey)) + dataAccounts
+		accTest(t, true, errorSteps(config, `HTTPS`, words("e.g. "+tc.example))...)
+		f.requireRequests(t, 0)
+	})
 }
 
 func TestAccProvider_invalidSettings(t *testing.T) {
@@ -171,33 +275,37 @@ func TestAccProvider_invalidSettings(t *testing.T) {
 		"bad request_timeout":   {`request_timeout = "10 parsecs"`, `(?i)duration`},
 		"requests_per_second 0": {"requests_per_second = 0", `(?i)(greater\s+than\s+(0|zero)|positive|>\s*0)`},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			f := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}})
-			accTest(t, true, errorSteps(f.provider(tc.arg)+dataAccounts, tc.want)...)
-			f.requireRequests(t, 0)
-		})
-	}
+	forEachAPI(t, func(t *testing.T, api accAPI) {
+		for name, tc := range cases {
+			t.Run(name, func(t *testing.T) {
+				f := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}})
+				accTest(t, true, errorSteps(api.provider(f, tc.arg)+dataAccounts, tc.want)...)
+				f.requireRequests(t, 0)
+			})
+		}
+	})
 }
 
 func TestAccProvider_retryLimits(t *testing.T) {
 	retryNow := map[string]string{"Retry-After": "0"}
 	cases := map[string]struct {
 		args     []string
-		answer   cannedResponse
+		status   int
 		want     string
 		attempts int
 	}{
-		"429 without retries": {[]string{"max_retries = 0"}, cannedResponse{Status: 429, Header: retryNow}, `429`, 1},
-		"503 with one retry":  {[]string{"max_retries = 1", `max_retry_wait = "1s"`}, cannedResponse{Status: 503, Header: retryNow}, `503`, 2},
+		"429 without retries": {[]string{"max_retries = 0"}, 429, `429`, 1},
+		"503 with one retry":  {[]string{"max_retries = 1", `max_retry_wait = "1s"`}, 503, `503`, 2},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			f := newFakeAPI(t, fakeData{Always: &tc.answer})
-			accTest(t, true, errorSteps(f.provider(tc.args...)+dataAccounts, tc.want)...)
-			f.requireRequests(t, tc.attempts)
-		})
-	}
+	forEachAPI(t, func(t *testing.T, api accAPI) {
+		for name, tc := range cases {
+			t.Run(name, func(t *testing.T) {
+				f := newFakeAPI(t, fakeData{Always: &cannedResponse{Status: tc.status, Header: retryNow, Body: api.errorBody(tc.status, "try later")}})
+				accTest(t, true, errorSteps(api.provider(f, tc.args...)+dataAccounts, tc.want, words("try later"))...)
+				f.requireRequests(t, 2*tc.attempts) // two error steps
+			})
+		}
+	})
 }
 
 func TestAccProvider_timeouts(t *testing.T) {
@@ -208,12 +316,14 @@ func TestAccProvider_timeouts(t *testing.T) {
 		"data source read timeout": {nil, "data \"cerby_accounts\" \"test\" {\n  timeouts { read = \"1s\" }\n}\n"},
 		"request_timeout":          {[]string{`request_timeout = "1s"`, "max_retries = 0"}, dataAccounts},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			f := newFakeAPI(t, fakeData{Always: &cannedResponse{Hang: true}})
-			accTest(t, true, errorSteps(f.provider(tc.providerArgs...)+tc.dataSource, `(?i)(deadline|time(d)?\s*out)`)...)
-		})
-	}
+	forEachAPI(t, func(t *testing.T, api accAPI) {
+		for name, tc := range cases {
+			t.Run(name, func(t *testing.T) {
+				f := newFakeAPI(t, fakeData{Always: &cannedResponse{Hang: true}})
+				accTest(t, true, errorSteps(api.provider(f, tc.providerArgs...)+tc.dataSource, `(?i)(deadline|time(d)?\s*out)`)...)
+			})
+		}
+	})
 }
 
 // The checks below drive the provider over the plugin protocol: a CLI run
@@ -279,3 +389,4 @@ func allContained(text string, terms []string) bool {
 	}
 	return true
 }
+
