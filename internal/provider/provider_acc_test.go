@@ -390,3 +390,126 @@ func allContained(text string, terms []string) bool {
 	return true
 }
 
+// TestAccProvider_cerbyAPIConfigurationErrors: what cannot work on the Cerby
+// API fails at plan time, naming the attribute and what to change, before
+// any request.
+func TestAccProvider_cerbyAPIConfigurationErrors(t *testing.T) {
+	bearer := fmt.Sprintf("bearer_token = %q", jwtExpiringAt(time.Now().Add(24*time.Hour)))
+	apiKey := fmt.Sprintf("api_key = %q", testAPIKey)
+	bearerRefused := words("bearer_token is not accepted by the Cerby API")
+	badWorkspace := func(name string) []string {
+		return []string{words("Invalid value for workspace"), words(fmt.Sprintf("the workspace %q cannot be a host name", name)),
+			words(`set the subdomain of your Cerby web app only, e.g. "acme" for https://acme.cerby.com`)}
+	}
+	cases := map[string]struct {
+		env      map[string]string
+		args     func(f *fakeAPI) []string
+		patterns []string
+	}{
+		"bearer_token with api = cerby_api": {
+			args: func(f *fakeAPI) []string {
+				return []string{cerbyAPI.apiArg(), fmt.Sprintf("endpoint = %q", f.server.URL), bearer}
+			},
+			patterns: []string{bearerRefused, words("takes API keys only"), words(`api = "cerby_api"`),
+				words("Set an API key with the api_key attribute"), words(`set api = "read_api"`)},
+		},
+		"bearer_token beside an api key, the Cerby API inferred from the endpoint": {
+			args: func(f *fakeAPI) []string { return []string{cerbyAPI.endpointArg(f), apiKey, bearer} },
+			patterns: []string{bearerRefused, words("inferred because api is not set and the endpoint's path ends in /api/v1"),
+				words("remove the bearer token")},
+		},
+		"CERBY_BEARER_TOKEN with CERBY_API=cerby_api": {
+			env:  map[string]string{"CERBY_API": "cerby_api", "CERBY_BEARER_TOKEN": jwtExpiringAt(time.Now().Add(time.Hour))},
+			args: func(f *fakeAPI) []string { return []string{fmt.Sprintf("endpoint = %q", f.server.URL), apiKey} },
+			patterns: []string{bearerRefused, words("CERBY_API=cerby_api"),
+				words("The bearer token came from the CERBY_BEARER_TOKEN environment variable")},
+		},
+		"api = cerby_api with neither workspace nor endpoint": {
+			args: func(*fakeAPI) []string { return []string{cerbyAPI.apiArg(), apiKey} },
+			patterns: []string{words("Missing workspace for the Cerby API"), words("Set workspace (or the CERBY_WORKSPACE environment variable)"),
+				words("or endpoint (or CERBY_ENDPOINT) to the full base URL, such as https://acme.cerby.com/api/v1")},
+		},
+		"workspace with a dot": {
+			args:     func(*fakeAPI) []string { return []string{cerbyAPI.apiArg(), `workspace = "acme.evil"`, apiKey} },
+			patterns: badWorkspace("acme.evil"),
+		},
+		"workspace with a space": {
+			args:     func(*fakeAPI) []string { return []string{cerbyAPI.apiArg(), `workspace = "a b"`, apiKey} },
+			patterns: badWorkspace("a b"),
+		},
+		"workspace with a dot, the Cerby API inferred": {
+			args: func(*fakeAPI) []string { return []string{`workspace = "acme.evil"`, apiKey} },
+			patterns: append(badWorkspace("acme.evil"), words("inferred because api is not set and workspace is set without endpoint or bearer_token"),
+				words(`set api = "read_api" (or CERBY_API=read_api) to send the workspace in the Cerby-Workspace header`)),
+		},
+		"api = graphql": {
+			args: func(f *fakeAPI) []string {
+				return []string{`api = "graphql"`, fmt.Sprintf("endpoint = %q", f.server.URL), apiKey}
+			},
+			patterns: []string{words("Invalid value for api"), words(`"graphql" is not an API`),
+				words(`use "cerby_api" (the Cerby API, https://<workspace>.cerby.com/api/v1) or "read_api"`)},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			isolateEnv(t)
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			f := newFakeAPI(t, fakeData{Accounts: []fixture{fullAccount}, Members: []fixture{fullMember}})
+			config := providerBlock(tc.args(f)...) + dataAccounts
+			accTest(t, false, errorSteps(config, tc.patterns...)...)
+			f.requireRequests(t, 0)
+		})
+	}
+}
+
+// A workspace is one host label, underscores allowed: accepted at validate
+// and configure time (a read would reach the real host, so none is made).
+func TestProviderConfigure_cerbyAPIWorkspaceAccepted(t *testing.T) {
+	for _, workspace := range []string{"acme_co", "ACME-Co", "a", strings.Repeat("w", 63)} {
+		t.Run(workspace, func(t *testing.T) {
+			isolateEnv(t)
+			diags := configureDiagnostics(t, map[string]tftypes.Value{
+				"api":       tftypes.NewValue(tftypes.String, "cerby_api"),
+				"workspace": tftypes.NewValue(tftypes.String, workspace),
+				"api_key":   tftypes.NewValue(tftypes.String, testAPIKey),
+			})
+			if len(diags) != 0 {
+				t.Errorf("workspace %q: want no diagnostic, got %+v", workspace, diags)
+			}
+		})
+	}
+	t.Run("64 characters", func(t *testing.T) {
+		isolateEnv(t)
+		diags := configureDiagnostics(t, map[string]tftypes.Value{
+			"api":       tftypes.NewValue(tftypes.String, "cerby_api"),
+			"workspace": tftypes.NewValue(tftypes.String, strings.Repeat("w", 64)),
+			"api_key":   tftypes.NewValue(tftypes.String, testAPIKey),
+		})
+		if !hasDiagnostic(diags, tfprotov6.DiagnosticSeverityError, "workspace", "63") {
+			t.Errorf("want an error that the workspace is longer than 63 characters, got %+v", diags)
+		}
+	})
+}
+
+// The Cerby API's bearer token error, like the Read API's expiry error, must
+// not reveal the token.
+func TestProviderConfigure_cerbyAPIBearerTokenIsNotRevealed(t *testing.T) {
+	isolateEnv(t)
+	f := newFakeAPI(t, fakeData{})
+	token := jwtExpiringAt(time.Now().Add(time.Hour))
+	diags := configureDiagnostics(t, map[string]tftypes.Value{
+		"endpoint":     tftypes.NewValue(tftypes.String, cerbyAPI.endpoint(f)),
+		"api_key":      tftypes.NewValue(tftypes.String, testAPIKey),
+		"bearer_token": tftypes.NewValue(tftypes.String, token),
+	})
+	if !hasDiagnostic(diags, tfprotov6.DiagnosticSeverityError, "bearer_token", "cerby api") {
+		t.Errorf("want an error that the Cerby API takes no bearer token, got %+v", diags)
+	}
+	for _, part := range strings.Split(token, ".") {
+		requireNoDiagnosticContains(t, diags, part)
+	}
+	requireNoDiagnosticContains(t, diags, testAPIKey)
+	f.requireRequests(t, 0)
+}
