@@ -179,3 +179,105 @@ func TestHostileIDsCannotChangeThePath(t *testing.T) {
 		t.Errorf("refused ids must send no request; server saw %d", got.total())
 	}
 }
+
+// On the Cerby API the version trimmed is /api/v1, in any case, and every
+// request path adds it back (C2).
+func TestNormalizeBaseURLOnTheCerbyAPI(t *testing.T) {
+	valid := map[string]string{
+		"https://acme.cerby.com":                  "https://acme.cerby.com",
+		"https://acme.cerby.com/":                 "https://acme.cerby.com",
+		"https://acme.cerby.com/api/v1":           "https://acme.cerby.com",
+		"https://acme.cerby.com/api/v1/":          "https://acme.cerby.com",
+		"https://acme.cerby.com/API/V1/":          "https://acme.cerby.com",
+		"https://acme.cerby.com/Api/v1//":         "https://acme.cerby.com",
+		"https://acme.cerby.com/api/v1/api/v1":    "https://acme.cerby.com",
+		"https://ACME_CO.Cerby.com/api/v1":        "https://acme_co.cerby.com",
+		"https://proxy.example.com/prefix/api/v1": "https://proxy.example.com/prefix",
+		"https://proxy.example.com/Prefix/API/V1": "https://proxy.example.com/Prefix",
+		"https://proxy.example.com/prefix":        "https://proxy.example.com/prefix",
+		"https://acme.cerby.com/v1":               "https://acme.cerby.com/v1", // the Read API's version is a prefix here
+		"https://acme.cerby.com/api":              "https://acme.cerby.com/api",
+		"https://acme.cerby.com/xapi/v1":          "https://acme.cerby.com/xapi/v1",
+		"https://acme.cerby.com:8443/api/v1":      "https://acme.cerby.com:8443",
+		"http://localhost:8080/api/v1":            "http://localhost:8080",
+		"http://127.0.0.1:9/api/v1/":              "http://127.0.0.1:9",
+		"http://[::1]:8080/API/V1":                "http://[::1]:8080",
+	}
+	for raw, want := range valid {
+		got, err := NormalizeBaseURL(CerbyAPI, raw)
+		if err != nil || got != want {
+			t.Errorf("NormalizeBaseURL(CerbyAPI, %q) = %q, %v; want %q", raw, got, err, want)
+			continue
+		}
+		if again, err := NormalizeBaseURL(CerbyAPI, got); err != nil || again != got {
+			t.Errorf("NormalizeBaseURL(CerbyAPI, %q) = %q, normalized again %q, %v", raw, got, again, err)
+		}
+	}
+	invalid := map[string]string{
+		"":                                   "empty",
+		"http://acme.cerby.com/api/v1":       "must use HTTPS",
+		"http://10.0.0.1/api/v1":             "must use HTTPS",
+		"http://localhost.evil.com/api/v1":   "must use HTTPS",
+		"acme.cerby.com/api/v1":              "no host",
+		"https://acme.cerby.com/api/v1?x=1":  "query",
+		"https://acme.cerby.com/api/v1#f":    "fragment",
+		"https://u:pw@acme.cerby.com/api/v1": "user info",
+	}
+	for raw, want := range invalid {
+		_, err := NormalizeBaseURL(CerbyAPI, raw)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("NormalizeBaseURL(CerbyAPI, %q) error = %v; want it to mention %q", raw, err, want)
+		}
+	}
+	if _, err := NormalizeBaseURL(CerbyAPI, "http://acme.cerby.com"); err == nil || !strings.Contains(err.Error(), "https://acme.cerby.com/api/v1") {
+		t.Errorf("the HTTPS error should show a Cerby API base URL: %v", err)
+	}
+	// The Read API keeps /api as a prefix: its version is /v1 alone.
+	if got, err := NormalizeBaseURL(ReadAPI, "https://acme.cerby.com/api/v1"); err != nil || got != "https://acme.cerby.com/api" {
+		t.Errorf("NormalizeBaseURL(ReadAPI, .../api/v1) = %q, %v", got, err)
+	}
+}
+
+// The workspace is the host's first label and nothing more (C2).
+func TestWorkspaceBaseURL(t *testing.T) {
+	valid := map[string]string{
+		"acme":                  "https://acme.cerby.com",
+		"acme_co":               "https://acme_co.cerby.com",
+		"Acme-Co":               "https://acme-co.cerby.com",
+		"a":                     "https://a.cerby.com",
+		"_acme_":                "https://_acme_.cerby.com",
+		"007":                   "https://007.cerby.com",
+		strings.Repeat("a", 63): "https://" + strings.Repeat("a", 63) + ".cerby.com",
+	}
+	for workspace, want := range valid {
+		got, err := WorkspaceBaseURL(workspace)
+		if err != nil || got != want {
+			t.Errorf("WorkspaceBaseURL(%q) = %q, %v; want %q", workspace, got, err, want)
+			continue
+		}
+		if normalized, err := NormalizeBaseURL(CerbyAPI, got); err != nil || normalized != got {
+			t.Errorf("WorkspaceBaseURL(%q) = %q, which normalizes to %q, %v", workspace, got, normalized, err)
+		}
+	}
+	invalid := map[string]string{
+		"":                       "the workspace is empty",
+		"acme.evil.com":          "may hold only letters, digits",
+		"acme.":                  "may hold only letters, digits",
+		strings.Repeat("a", 64):  "longer than 63 characters",
+		"-acme":                  `cannot start or end with "-"`,
+		"acme-":                  `cannot start or end with "-"`,
+		"acme/x":                 "may hold only letters, digits",
+		"acme:443":               "may hold only letters, digits",
+		"user@acme":              "may hold only letters, digits",
+		"acme com":               "may hold only letters, digits",
+		"acmé":                   "may hold only letters, digits",
+		"acme%2Eevil":            "may hold only letters, digits",
+		"https://acme.cerby.com": "may hold only letters, digits",
+	}
+	for workspace, want := range invalid {
+		got, err := WorkspaceBaseURL(workspace)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("WorkspaceBaseURL(%q) = %q, %v; want an error mentioning %q", workspace, got, err, want)
+		}
+	}
+}
