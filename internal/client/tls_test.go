@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/cerby-community/terraform-provider-cerby/internal/testnet"
@@ -63,5 +65,60 @@ func TestAnUntrustedCertificateIsNotRetried(t *testing.T) {
 	_, err = c.GetAccount(context.Background(), "a")
 	if !errors.As(err, new(x509.UnknownAuthorityError)) || len(clk.recorded()) != 0 || !strings.Contains(err.Error(), "after 1 attempt") {
 		t.Errorf("err = %v after waits %v; want an unknown-authority error after 1 attempt and no wait", err, clk.recorded())
+	}
+}
+
+// A workspace host may hold an underscore (C2): URL parsing and the
+// certificate check of a wildcard like *.cerby.com both accept it, end to
+// end through the client.
+func TestAWildcardCertificateCoversAWorkspaceWithAnUnderscore(t *testing.T) {
+	ca := testnet.NewCA(t)
+	var mu sync.Mutex
+	var hosts []string
+	srv := ca.NewServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		hosts = append(hosts, r.Host)
+		mu.Unlock()
+		writeJSON(w, 200, map[string]any{"data": map[string]any{"id": "a1"}})
+	}), "*.example.test")
+
+	cert := srv.Certificate()
+	for host, ok := range map[string]bool{
+		"acme_co.example.test": true, "acme.example.test": true, "_.example.test": true,
+		"a.b.example.test": false, "acme_co.other.test": false, "example.test": false,
+	} {
+		if err := cert.VerifyHostname(host); (err == nil) != ok {
+			t.Errorf("VerifyHostname(%q) = %v; want it to pass: %v", host, err, ok)
+		}
+	}
+
+	// The name resolves to the test server, as DNS would.
+	addr := srv.Listener.Addr().String()
+	dial := func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}
+	_, port, _ := net.SplitHostPort(addr)
+	read := func(host string) error {
+		c, err := New(Options{
+			API: CerbyAPI, BaseURL: "https://" + host + ":" + port + "/api/v1", APIKey: testAPIKey,
+			ExtraRootCAsPEM: string(ca.PEM), HTTPClient: &http.Client{Transport: &http.Transport{DialContext: dial}},
+		})
+		if err != nil {
+			return err
+		}
+		_, err = c.GetAccount(context.Background(), "a1")
+		return err
+	}
+	if err := read("acme_co.example.test"); err != nil {
+		t.Errorf("acme_co.example.test: %v", err)
+	}
+	mu.Lock()
+	if len(hosts) != 1 || hosts[0] != "acme_co.example.test:"+port {
+		t.Errorf("the server saw the hosts %v", hosts)
+	}
+	mu.Unlock()
+	var hostErr x509.HostnameError
+	if err := read("acme_co.other.test"); !errors.As(err, &hostErr) {
+		t.Errorf("a host the certificate does not name: err = %v; want a hostname error", err)
 	}
 }
