@@ -50,11 +50,16 @@ func secrets() map[string]string {
 	return out
 }
 
-// newSim serves a small generated workspace that accepts only the test's
+// leakWorkspace is the small generated workspace every simulator here
+// serves, the same each time.
+func leakWorkspace() *cerbysim.Workspace {
+	return cerbysim.Generate(7, cerbysim.Size{Accounts: 5, Members: 3, AccessPerMember: 2})
+}
+
+// newSim serves leakWorkspace, through both APIs, accepting only the test's
 // credentials.
 func newSim() *cerbysim.Server {
-	ws := cerbysim.Generate(7, cerbysim.Size{Accounts: 5, Members: 3, AccessPerMember: 2})
-	return cerbysim.New(ws, cerbysim.Config{APIKey: apiKey, BearerToken: bearer})
+	return cerbysim.New(leakWorkspace(), cerbysim.Config{APIKey: apiKey, BearerToken: bearer})
 }
 
 // serve listens on loopback for the test's duration and returns the base URL.
@@ -75,6 +80,10 @@ type session struct {
 	last     string // name of the last run, the prefix of its entries in produced
 	// savedPlan is the entry of `show -json` of the saved plan.
 	savedPlan string
+	// listing is the request line the provider logs for the accounts
+	// listing, which requireProviderLogs looks for: "GET /v1/accounts"
+	// unless the session reads the Cerby API.
+	listing string
 }
 
 func newSession(t *testing.T, cli clitest.CLI, config string, env map[string]string) *session {
@@ -85,7 +94,7 @@ func newSession(t *testing.T, cli clitest.CLI, config string, env map[string]str
 	for k, v := range env {
 		w.Env[k] = v
 	}
-	s := &session{t: t, w: w, produced: map[string]string{}}
+	s := &session{t: t, w: w, produced: map[string]string{}, listing: "GET /v1/accounts"}
 	t.Cleanup(s.requireNoSecret)
 	return s
 }
@@ -111,7 +120,23 @@ func (s *session) run(args ...string) clitest.Result {
 		s.t.Errorf("%s %s wrote no TF_LOG=TRACE log (%v)", s.w.CLI.Name, args[0], err)
 	}
 	s.produced[name+" TF_LOG=TRACE log"] = string(log)
+	s.keepCrashLogs(name)
 	return r
+}
+
+// keepCrashLogs adds any crash log the CLI left in the folder to what is
+// searched: a panic's report is written beside the configuration.
+func (s *session) keepCrashLogs(run string) {
+	s.t.Helper()
+	logs, _ := filepath.Glob(filepath.Join(s.w.Dir, "crash*.log"))
+	for _, path := range logs {
+		text, err := os.ReadFile(path)
+		if err != nil {
+			s.t.Errorf("reading %s: %v", path, err)
+			continue
+		}
+		s.produced[run+" "+filepath.Base(path)] = string(text)
+	}
 }
 
 // mustSucceed runs and fails the test unless the CLI exits 0.
@@ -167,7 +192,7 @@ func (s *session) readAll() {
 func (s *session) requireProviderLogs() {
 	s.t.Helper()
 	log := s.produced[s.last+" TF_LOG=TRACE log"]
-	for _, line := range []string{"GET /v1/accounts", "Served request"} {
+	for _, line := range []string{s.listing, "Served request"} {
 		if !strings.Contains(log, line) {
 			s.t.Errorf("%s: the TF_LOG=TRACE log of %s lacks the provider's %q lines", s.w.CLI.Name, s.last, line)
 		}

@@ -26,19 +26,26 @@ var hostileEmails = []string{"jane@example.com&status=disabled", "jane@example.c
 func TestAccLeaks_hostileIDsRefusedAtValidate(t *testing.T) {
 	forEachCLI(t, func(t *testing.T, cli clitest.CLI) {
 		t.Parallel()
-		sim := newSim()
-		var config strings.Builder
-		config.WriteString(providerBlock(serve(t, sim)))
-		for i, id := range hostile {
-			fmt.Fprintf(&config, "data \"cerby_account\" \"a%d\" { id = %q }\n", i, id)
-			fmt.Fprintf(&config, "data \"cerby_user_accounts\" \"u%d\" { user_id = %q }\n", i, id)
-		}
-		s := newSession(t, cli, config.String(), map[string]string{"CERBY_API_KEY": apiKey})
-		s.mustFail([]string{"expected a UUID", `"../admin/users"`}, "plan", "-input=false", "-no-color")
-		if n := len(sim.Counters().Requests); n != 0 {
-			t.Errorf("the simulator saw %d requests; hostile ids must be refused before any", n)
-		}
+		hostileIDsRefused(t, cli, func(base string) string { return base })
 	})
+}
+
+// hostileIDsRefused reads every hostile id as an account's and a member's,
+// against the endpoint endpoint makes of a simulator's URL.
+func hostileIDsRefused(t *testing.T, cli clitest.CLI, endpoint func(base string) string) {
+	t.Helper()
+	sim := newSim()
+	var config strings.Builder
+	config.WriteString(providerBlock(endpoint(serve(t, sim))))
+	for i, id := range hostile {
+		fmt.Fprintf(&config, "data \"cerby_account\" \"a%d\" { id = %q }\n", i, id)
+		fmt.Fprintf(&config, "data \"cerby_user_accounts\" \"u%d\" { user_id = %q }\n", i, id)
+	}
+	s := newSession(t, cli, config.String(), map[string]string{"CERBY_API_KEY": apiKey})
+	s.mustFail([]string{"expected a UUID", `"../admin/users"`}, "plan", "-input=false", "-no-color")
+	if n := len(sim.Counters().Requests); n != 0 {
+		t.Errorf("the simulator saw %d requests; hostile ids must be refused before any", n)
+	}
 }
 
 // Names, searches, applications and emails go into the query: each arrives
