@@ -10,6 +10,9 @@
 #                   newest of it (default: all of them, in clis.txt's order)
 #   BENCH_SIZES=ns  the account counts (default 1000 10000 100000; development)
 #   BENCH_FANOUT=0  no fan-out (development)
+#   BENCH_LISTINGS=0  no listing plans per size, no touch (development;
+#                   with BENCH_FANOUT=0, only the two APIs' comparison runs)
+#   BENCH_APIS=0    no comparison of the two APIs (development)
 #   BENCH_OUT=file  where to write the table (default bench/RESULTS.md)
 #
 # What runs on which CLI: the floor, the client and touch do not depend on the
@@ -19,18 +22,23 @@
 # other CLIs are compared with): the 100k-account plans at 50 ms (a CLI's own
 # CPU is the same as at 0 s; 4 minutes a CLI) and the rate-limited fan-out
 # (a test of the provider's limiter, which the CLI only paces; 2 minutes).
-# The unlimited fan-out runs once on each CLI.
+# The unlimited fan-out runs once on each CLI. The comparison of the Cerby
+# API with the Read API (10k accounts, 0 s) plans on the first CLI only too:
+# what it compares is the provider's CPU, not the CLI's.
 #
 # CPU times are user+sys of the measured process (getrusage), so that they
 # hold on a busy machine better than wall times do. About 26 minutes of two
 # otherwise idle cores with the three CLIs: the listing plans take 3.5-6
 # minutes a CLI (terraform 1.16 is the fastest, tofu the slowest), the
-# unlimited fan-out 1-2 minutes a CLI, the plans run once 6 minutes, and what
-# does not depend on the CLI 3. BENCH_QUICK=1 takes about 10 minutes (4 with
-# BENCH_FANOUT=0), twice that on a machine busy with other work; the log says
-# how long each section took.
+# unlimited fan-out 1-2 minutes a CLI, the plans run once 6 minutes (the two
+# APIs' comparison 1-2 of them), and what does not depend on the CLI 3.
+# BENCH_QUICK=1 takes about 11 minutes (5 with BENCH_FANOUT=0), twice that on
+# a machine busy with other work; the log says how long each section took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Only the simulator's settings (CERBY_ENDPOINT, CERBY_API_KEY, and CERBY_API
+# where the bench sets it) reach the provider, never the developer's.
+unset CERBY_API CERBY_BEARER_TOKEN CERBY_WORKSPACE CERBY_CA_CERTIFICATE_FILE TF_LOG
 
 runs=${BENCH_RUNS:-3}
 sizes=(1000 10000 100000)
@@ -134,7 +142,8 @@ EOF
 
 
 # start_sim ACCOUNTS LATENCY [LOGFILE [FLAGS...]]: a fresh simulator; its
-# settings are exported as CERBY_ENDPOINT and CERBY_API_KEY. With LOGFILE, its
+# settings are exported as CERBY_ENDPOINT (the Read API's base URL),
+# CERBY_API_KEY and CERBY_API_ENDPOINT (the Cerby API's). With LOGFILE, its
 # request log goes there, each line starting with the Unix time in
 # microseconds the request arrived (-log-arrival).
 start_sim() {
@@ -239,7 +248,9 @@ clis_for() {
 
 # --- listings ---------------------------------------------------------------
 # The runs of a plan take turns across the CLIs.
-for lat in "${latencies[@]}"; do
+listing_latencies=("${latencies[@]}")
+[ "${BENCH_LISTINGS:-1}" = 0 ] && listing_latencies=()
+for lat in "${listing_latencies[@]}"; do
   for n in "${sizes[@]}"; do
     section "$lat/$n"
     log "latency $lat, $n accounts, $members members"
@@ -270,14 +281,71 @@ for lat in "${latencies[@]}"; do
   done
 done
 
+# --- the two APIs -----------------------------------------------------------
+# The Cerby API's listing next to the Read API's, at api_accounts accounts and
+# the first latency, the provider pointed at the simulator's /api/v1 or /v1
+# (CERBY_API says it too): the requests a listing takes, as the simulator's
+# counters see them (bench/listing's BenchmarkRequestsPerListing serves its
+# own workspace in process for that, and lists it once per API); the client's
+# CPU; and the provider's under the plan of the first CLI, the runs taking
+# turns across the APIs, with the plan's own requests counted from the
+# simulator's request log. The simulator builds its Cerby API pages on first
+# use, which takes it seconds at 10k: one listing unmeasured does that before
+# anything is timed.
+api_accounts=10000
+apis=(read_api cerby_api)
+[ "${BENCH_APIS:-1}" = 0 ] && apis=()
+# use_api API: points the provider and the client at API's base URL.
+use_api() {
+  export CERBY_API=$1 CERBY_ENDPOINT=$read_endpoint
+  if [ "$1" = cerby_api ]; then CERBY_ENDPOINT=$cerby_endpoint; fi
+}
+# listing_requests LOG FROM: the requests to either API's accounts listing in
+# a request log (-log-arrival lines), from line FROM on.
+listing_requests() {
+  tail -n "+$2" "$1" | awk '$2 == "GET" { split($3, p, "?"); if (p[1] == "/v1/accounts" || p[1] == "/api/v1/accounts") n++ } END { print n + 0 }'
+}
+if [ ${#apis[@]} -gt 0 ]; then
+  section "apis/$api_accounts"
+  log "the Read API and the Cerby API: $api_accounts accounts, latency ${latencies[0]}, plans under $base"
+  counted=$(BENCH_ACCOUNTS=$api_accounts "$work/listing.test" -test.run '^$' -test.bench '^BenchmarkRequestsPerListing$' -test.benchtime 1x)
+  for api in "${apis[@]}"; do
+    for metric in requests pages; do
+      value=$(awk -v b="BenchmarkRequestsPerListing/api=$api" -v m="$metric/op" 'index($1, b) == 1 { for (i = 1; i < NF; i++) if ($(i+1) == m) print $i + 0 }' <<<"$counted")
+      [ -n "$value" ] || { echo "BenchmarkRequestsPerListing reported no $metric/op for $api:" >&2; echo "$counted" >&2; exit 1; }
+      record "apis/$api/$metric" "$value"
+    done
+  done
+  start_sim "$api_accounts" "${latencies[0]}" "$work/sim.log"
+  read_endpoint=$CERBY_ENDPOINT cerby_endpoint=$CERBY_API_ENDPOINT
+  use_api cerby_api
+  "$work/listing.test" -test.run '^$' -test.bench '^BenchmarkListAccounts$' -test.benchtime 1x >/dev/null
+  for api in "${apis[@]}"; do
+    use_api "$api"
+    client "apis/$api/client" ListAccounts
+  done
+  for _ in $(seq "$runs"); do
+    for api in "${apis[@]}"; do
+      use_api "$api"
+      from=$(($(wc -l <"$work/sim.log") + 1))
+      plan "$base" "apis/$api/accounts" accounts
+      record "$base/apis/$api/accounts/requests" "$(listing_requests "$work/sim.log" "$from")"
+    done
+  done
+  unset CERBY_API
+  export CERBY_ENDPOINT=$read_endpoint
+  stop_sim
+fi
+
 # --- touch ------------------------------------------------------------------
 # The ideal provider's memory: the state (msgpack, 0.9 times the JSON the floor
 # read, as BenchmarkReadDataSource's state-bytes metric measures) written once
 # and copied once, each into fresh memory. Latency plays no part, so once per
 # size, with the JSON bytes of the first latency's floor (the same at both).
-section touch
-log "touch: the state written and copied into fresh memory"
-for key in "${sizes[@]}" users; do
+touch_keys=("${sizes[@]}" users)
+if [ "${BENCH_LISTINGS:-1}" = 0 ]; then touch_keys=(); else section touch; fi
+[ ${#touch_keys[@]} = 0 ] || log "touch: the state written and copied into fresh memory"
+for key in "${touch_keys[@]}"; do
   json=$(awk -F'\t' -v k="${latencies[0]}/$key/floor4/bytes" '$1 == k { print $2; exit }' "$results")
   for _ in $(seq "$runs"); do touch_state "touch/$key" "$(awk -v j="$json" 'BEGIN { printf "%d\n", j * 0.9 }')"; done
 done
@@ -417,6 +485,38 @@ log "writing $out"
     echo "| $lat | users ($members) | $(mb "$(m "$k/floor4/bytes")") | - | $(m "$k/floor4/wall_ms") | - | $(m "$k/floor4/fetch_cpu_ms") | $(m "$k/client/wall_ms") | $(m "$k/client/cpu_ms") | **$(ratio "$(m "$k/client/cpu_ms")" "$(m "$k/floor4/fetch_cpu_ms")")** | $(m "$k/client/alloc_mb") | $(m "$k/client/allocs") |"
   done
   echo
+  echo "## Listing accounts: the Cerby API next to the Read API"
+  echo
+  if [ ${#apis[@]} = 0 ]; then echo "Not run (BENCH_APIS=0)."; echo; else
+  echo "$api_accounts accounts at latency ${latencies[0]}, page size 100 on both APIs (the Read API's \`count\`, the Cerby API's \`page[size]\`), page_concurrency 4, the provider pointed at cerbysim's /v1 or /api/v1. Requests per listing: one listing by the client of a cerbysim in the same process, as the simulator's counters count the requests to that API's accounts listing (bench/listing's BenchmarkRequestsPerListing); the least a listing can take is ceil(accounts / page size). The client: bench/listing's Go benchmark against cerbysim as above. The plan: bench/tf/accounts under ${cli_version[$base]} ($base) only, the runs taking turns across the APIs, its requests counted from cerbysim's request log; provider CPU and RSS as in the provider tables below."
+  echo
+  echo "| $api_accounts accounts | Read API | Cerby API | Cerby / Read |"
+  echo "|---|---|---|---|"
+  # arow LABEL KEY-AFTER-API [BOLD]: one figure on each API and their ratio.
+  arow() {
+    local r c
+    r=$(m "apis/read_api/$2") c=$(m "apis/cerby_api/$2")
+    if [ -n "${3:-}" ]; then echo "| **$1** | **$r** | **$c** | **$(ratio "$c" "$r")** |"; else echo "| $1 | $r | $c | $(ratio "$c" "$r") |"; fi
+  }
+  arow "requests per listing at $api_accounts accounts (cerbysim's counters)" requests bold
+  arow "least possible: ceil($api_accounts / 100)" pages
+  arow "client wall ms" client/wall_ms
+  arow "client CPU ms" client/cpu_ms bold
+  arow "client alloc MB/op" client/alloc_mb
+  arow "client allocs/op" client/allocs
+  # brow LABEL FIGURE [BOLD]: the same, for the plans on the base CLI.
+  brow() {
+    local r c
+    r=$(m "$base/apis/read_api/accounts/$2") c=$(m "$base/apis/cerby_api/accounts/$2")
+    if [ -n "${3:-}" ]; then echo "| **$1** | **$r** | **$c** | **$(ratio "$c" "$r")** |"; else echo "| $1 | $r | $c | $(ratio "$c" "$r") |"; fi
+  }
+  brow "requests of the plan's listing ($base, cerbysim's request log)" requests
+  brow "plan wall ms ($base)" wall_ms
+  brow "provider CPU ms ($base)" provider_cpu_ms bold
+  brow "of it sys ms" provider_sys_ms
+  brow "provider peak RSS MB ($base)" provider_rss_mb
+  echo
+  fi
   # The comparison: the first latency, the two largest listings, the
   # unlimited fan-out.
   lat0=${latencies[0]}
