@@ -27,11 +27,12 @@
 # what it compares is the provider's CPU, not the CLI's.
 #
 # CPU times are user+sys of the measured process (getrusage), so that they
-# hold on a busy machine better than wall times do. About 26 minutes of two
+# hold on a busy machine better than wall times do. About 28 minutes of two
 # otherwise idle cores with the three CLIs: the listing plans take 3.5-6
 # minutes a CLI (terraform 1.16 is the fastest, tofu the slowest), the
-# unlimited fan-out 1-2 minutes a CLI, the plans run once 6 minutes (the two
-# APIs' comparison 1-2 of them), and what does not depend on the CLI 3.
+# unlimited fan-out 1-2 minutes a CLI, the plans run on the first CLI only
+# 7.5 minutes (the two APIs' comparison 1.5 of them, twice that on a busy
+# machine), and what does not depend on the CLI 3.
 # BENCH_QUICK=1 takes about 11 minutes (5 with BENCH_FANOUT=0), twice that on
 # a machine busy with other work; the log says how long each section took.
 set -euo pipefail
