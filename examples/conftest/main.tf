@@ -9,7 +9,8 @@ terraform {
   }
 }
 
-# Endpoint and API key come from CERBY_ENDPOINT and CERBY_API_KEY.
+# Workspace (or endpoint) and API key come from the environment:
+# CERBY_WORKSPACE or CERBY_ENDPOINT, and CERBY_API_KEY.
 provider "cerby" {}
 
 data "cerby_accounts" "all" {}

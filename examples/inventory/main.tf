@@ -11,7 +11,8 @@ terraform {
   }
 }
 
-# Endpoint and API key come from CERBY_ENDPOINT and CERBY_API_KEY.
+# Workspace (or endpoint) and API key come from the environment:
+# CERBY_WORKSPACE or CERBY_ENDPOINT, and CERBY_API_KEY.
 provider "cerby" {}
 
 data "cerby_accounts" "all" {}
@@ -20,7 +21,8 @@ data "cerby_users" "all" {
   statuses = ["live", "pending", "disabled"]
 }
 
-# One request per member: GET /v1/users/{id}/accounts.
+# One request per member: GET /api/v1/users/{id}/accounts on the Cerby API,
+# GET /v1/users/{id}/accounts on the Read API.
 data "cerby_user_accounts" "each" {
   for_each = toset(data.cerby_users.all.ids)
   user_id  = each.value
