@@ -11,7 +11,10 @@ output "social_accounts_without_mfa" {
   ]
 }
 
-# Disabled secrets whose name mentions "legacy", at most 50 of them.
+# Disabled secrets whose name mentions "legacy", at most 50 of them. Read API
+# only: the Cerby API has no search or type filter and refuses them before any
+# request (with api = "cerby_api", filter on applications, status and
+# account_ids, or on the attributes in a for expression).
 data "cerby_accounts" "legacy_secrets" {
   search    = "legacy"
   type      = "secret"
