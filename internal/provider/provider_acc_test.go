@@ -189,7 +189,7 @@ func TestAccProvider_redirectElsewhereCarriesNoCredential(t *testing.T) {
 	})
 }
 
-func TestAccProvider_endpointWithVersionSuffix(t *testing.T) {
+func TestAccProvider_endpointWithV1Suffix(t *testing.T) {
 	suffixes := map[string][]string{readAPI.name: {"/v1/", "/V1"}, cerbyAPI.name: {"/api/v1/", "/API/V1"}}
 	forEachAPI(t, func(t *testing.T, api accAPI) {
 		for _, suffix := range suffixes[api.name] {
