@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 )
 
 // ListAccounts walks every page of the accounts listing. Truncated is true
@@ -73,7 +74,8 @@ func (c *Client) GetAccount(ctx context.Context, id string) (*Account, error) {
 	if err != nil {
 		return nil, err
 	}
-	return decode("GET "+path, body)
+	account, err := decode("GET "+path, body)
+	return account, redactError(err, c.secrets)
 }
 
 // ListUserAccounts reads a member's accounts; a member that does not exist
@@ -90,7 +92,7 @@ func (c *Client) ListUserAccounts(ctx context.Context, userID string) ([]Account
 	}
 	col := newCollector[Account](0)
 	if err := newPager(c, l).walk(ctx, col); err != nil {
-		return nil, l.notOffered(err)
+		return nil, redactError(l.notOffered(err), c.secrets)
 	}
 	return col.items, nil
 }
@@ -114,7 +116,16 @@ type notOfferedError struct {
 }
 
 func (e *notOfferedError) Error() string {
-	return fmt.Sprintf("%s %s: %d %s: %s", e.apiErr.Method, e.apiErr.Path, e.apiErr.StatusCode, http.StatusText(e.apiErr.StatusCode), e.note)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: %d %s", e.apiErr.Method, e.apiErr.Path, e.apiErr.StatusCode, http.StatusText(e.apiErr.StatusCode))
+	if e.apiErr.Message != "" {
+		fmt.Fprintf(&b, ": %s", e.apiErr.Message)
+	}
+	if e.apiErr.RequestID != "" {
+		fmt.Fprintf(&b, " (request id %s)", e.apiErr.RequestID)
+	}
+	fmt.Fprintf(&b, ". %s", e.note)
+	return b.String()
 }
 
 func (e *notOfferedError) Is(target error) bool { return target == ErrNotOffered }

@@ -167,6 +167,9 @@ func (s numberScheme) after(ref pageRef, n int, links pageLinks) (pageRef, endin
 	case !sameOrigin(next, base):
 		return pageRef{}, 0, fmt.Errorf("GET %s: links.next of the page at %s points to another origin, %s://%s: not followed, so that the API key is sent nowhere but %s; the endpoint may be behind a proxy that rewrites links",
 			s.path, s.describe(ref), next.Scheme, next.Host, s.base)
+	case next.User != nil:
+		// Not echoed: user info may hold a password.
+		return pageRef{}, 0, fmt.Errorf("GET %s: links.next of the page at %s holds user info (user:password@): not followed", s.path, s.describe(ref))
 	case next.EscapedPath() != base.EscapedPath()+s.path: // s.path holds escaped ids
 		return pageRef{}, 0, fmt.Errorf("GET %s: links.next of the page at %s leaves the listing (it points to %s): not followed", s.path, s.describe(ref), truncate(cleanText(next.EscapedPath()), 120))
 	}

@@ -81,7 +81,7 @@ func New(opts Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.http = &http.Client{Transport: c.transportChain(o, base)}
+	c.http = &http.Client{Transport: c.transportChain(o, base), CheckRedirect: c.checkRedirect}
 	return c, nil
 }
 
@@ -167,6 +167,21 @@ func nonEmpty(values ...string) []string {
 		}
 	}
 	return out
+}
+
+// checkRedirect follows at most 10 redirects, as net/http does, and none to
+// a path of the configured origin that allowed refuses: a redirect must not
+// reach what no request may (C4). Other origins get no credential
+// (authTransport), so where they lead is theirs.
+func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	base, err := url.Parse(c.baseURL)
+	if err == nil && sameOrigin(req.URL, base) && !c.allowed(req.URL) {
+		return fmt.Errorf("refused a redirect to %s: the provider only reads the listings and objects it needs", truncate(cleanText(req.URL.EscapedPath()), 120))
+	}
+	return nil
 }
 
 // API is the API generation the client speaks.

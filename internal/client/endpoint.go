@@ -166,12 +166,19 @@ func matchSegments(pattern, path []string) bool {
 	}
 	for i, p := range pattern {
 		switch {
-		case p == "*" && path[i] != "" && path[i] != "." && path[i] != "..":
+		case p == "*" && isSegment(path[i]):
 		case p != path[i]:
 			return false
 		}
 	}
 	return true
+}
+
+// isSegment: an escaped id segment, not empty and not a dot segment however
+// escaped.
+func isSegment(escaped string) bool {
+	id, err := url.PathUnescape(escaped)
+	return err == nil && id != "" && id != "." && id != ".."
 }
 
 // basePath is the base URL's path prefix, "" for a bare origin.
