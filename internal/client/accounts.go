@@ -74,7 +74,8 @@ func (c *Client) GetAccount(ctx context.Context, id string) (*Account, error) {
 	if err != nil {
 		return nil, err
 	}
-	account, err := decode("GET "+path, body)
+	account, warnings, err := decode("GET "+path, body)
+	c.warn(ctx, warnings)
 	return account, redactError(err, c.secrets)
 }
 

@@ -33,8 +33,8 @@ func (a cerbyAPI) accounts(f AccountFilter, app string) (listing[Account], error
 	return numberListing(a, cerbyAccountsPath, q, ScopeReadAccounts, decodeCerbyAccount), nil
 }
 
-func (a cerbyAPI) account(seg string) (string, func(string, string) (*Account, error)) {
-	return cerbyAccountsPath + "/" + seg, func(endpoint, body string) (*Account, error) {
+func (a cerbyAPI) account(seg string) (string, func(string, string) (*Account, []string, error)) {
+	return cerbyAccountsPath + "/" + seg, func(endpoint, body string) (*Account, []string, error) {
 		return decodeCerbyOne(endpoint, body, "account", decodeCerbyAccount)
 	}
 }
@@ -65,7 +65,7 @@ func (a cerbyAPI) userAccounts(ctx context.Context, c *Client, userSeg string) (
 	if err != nil {
 		return listing[Account]{}, err
 	}
-	if _, err := decodeCerbyOne("GET "+userPath, body, "user", decodeCerbyMember); err != nil {
+	if _, _, err := decodeCerbyOne("GET "+userPath, body, "user", decodeCerbyMember); err != nil {
 		return listing[Account]{}, redactError(err, c.secrets)
 	}
 	l := numberListing(a, userPath+"/accounts", url.Values{}, ScopeReadAccounts, decodeCerbyAccount)
@@ -107,7 +107,7 @@ func cannotHonour(what string, set map[string]bool) error {
 	return fmt.Errorf("the Cerby API cannot filter %s by %s; remove the filter, or use the Read API", what, strings.Join(names, " or "))
 }
 
-func numberListing[T identified](a cerbyAPI, path string, q url.Values, scope string, decode func(id string, attrs []byte) (T, error)) listing[T] {
+func numberListing[T identified](a cerbyAPI, path string, q url.Values, scope string, decode resourceDecoder[T]) listing[T] {
 	return listing[T]{
 		endpoint: "GET " + path,
 		scope:    scope,

@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
+	"slices"
+	"strings"
 )
 
 // The Cerby API's JSON:API documents (contract/cerby-api.md §3, C9–C12):
@@ -85,10 +88,19 @@ type cerbyUserAttributes struct {
 	LastActivity *string `json:"lastActivity"`
 }
 
-func decodeCerbyAccount(id string, attrs []byte) (Account, error) {
+// cerbyThirdPartyAccountKeys are the account attributes only a third party
+// reports, with types assumed from the Read API: one of another type is
+// left null with a warning instead of failing the read (C10).
+var cerbyThirdPartyAccountKeys = []string{
+	"createdByEmail", "autofillMfa", "passwordSet", "passwordVisible", "email", "phone", "url", "domain",
+	"status", "rotatedBy", "rotatedById", "rotatedAt", "syncedAt", "avatarUrl",
+}
+
+func decodeCerbyAccount(id string, attrs []byte) (Account, []string, error) {
 	var a cerbyAccountAttributes
-	if err := decodeAttributes(attrs, &a); err != nil {
-		return Account{}, err
+	warnings, err := decodeAttributes(attrs, &a, cerbyThirdPartyAccountKeys)
+	if err != nil {
+		return Account{}, nil, err
 	}
 	creator := a.CreatedBy
 	if a.CreatedByEmail != nil {
@@ -109,35 +121,88 @@ func decodeCerbyAccount(id string, attrs []byte) (Account, error) {
 		Email: a.Email, Phone: a.Phone, URL: a.URL, Domain: a.Domain, Status: a.Status,
 		RotatedBy: a.RotatedBy, RotatedByID: a.RotatedByID, RotatedAt: a.RotatedAt, SyncedAt: a.SyncedAt,
 		AvatarURL: a.AvatarURL, Meta: a.Meta,
-	}, nil
+	}, warnings, nil
 }
 
-func decodeCerbyMember(id string, attrs []byte) (Member, error) {
+func decodeCerbyMember(id string, attrs []byte) (Member, []string, error) {
 	var u cerbyUserAttributes
-	if err := decodeAttributes(attrs, &u); err != nil {
-		return Member{}, err
+	if _, err := decodeAttributes(attrs, &u, nil); err != nil {
+		return Member{}, nil, err
 	}
 	return Member{
 		ID: id, FirstName: u.FirstName, LastName: u.LastName, Email: u.Email, Status: u.Status, Role: u.Role,
 		IsGuest: u.IsGuest, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, LastActivity: u.LastActivity,
-	}, nil
+	}, nil, nil
 }
 
 // decodeAttributes: missing or null attributes leave everything null; any
-// other value that is not an object is an error.
-func decodeAttributes(attrs []byte, into any) error {
+// other value that is not an object is an error, as is an attribute of the
+// wrong type, except one of lenient, which is left null and named in a
+// warning.
+func decodeAttributes(attrs []byte, into any, lenient []string) (warnings []string, err error) {
 	if len(attrs) == 0 || string(attrs) == "null" {
-		return nil
+		return nil, nil
 	}
 	if attrs[0] != '{' {
-		return fmt.Errorf("attributes is not an object (it starts with %q)", truncate(string(attrs), 20))
+		return nil, fmt.Errorf("attributes is not an object (it starts with %q)", truncate(string(attrs), 20))
 	}
-	return json.Unmarshal(attrs, into)
+	err = json.Unmarshal(attrs, into)
+	var typeErr *json.UnmarshalTypeError
+	if !errors.As(err, &typeErr) || !isOneOf(typeErr.Field, lenient) {
+		return nil, err
+	}
+	// Rare: drop every lenient attribute of the wrong type, and read again,
+	// strictly for all the others.
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(attrs, &fields); err != nil {
+		return nil, err
+	}
+	target := reflect.ValueOf(into).Elem()
+	for key, raw := range fields {
+		if !isOneOf(key, lenient) {
+			continue
+		}
+		probe := reflect.New(target.Type()).Interface()
+		if json.Unmarshal(encodeFields(map[string]json.RawMessage{key: raw}), probe) != nil {
+			warnings = append(warnings, fmt.Sprintf("attribute %s is %s, not of the type the provider expects; it is left null", key, jsonKind(raw)))
+			delete(fields, key)
+		}
+	}
+	slices.Sort(warnings)
+	target.SetZero()
+	return warnings, json.Unmarshal(encodeFields(fields), into)
+}
+
+// isOneOf matches a key as encoding/json matches it to a field.
+func isOneOf(key string, keys []string) bool {
+	return slices.ContainsFunc(keys, func(k string) bool { return strings.EqualFold(k, key) })
+}
+
+// encodeFields cannot fail: every value is JSON the decoder already read.
+func encodeFields(fields map[string]json.RawMessage) []byte {
+	raw, _ := json.Marshal(fields)
+	return raw
+}
+
+func jsonKind(raw json.RawMessage) string {
+	switch text := strings.TrimSpace(string(raw)); {
+	case text == "":
+		return "empty"
+	case text[0] == '{':
+		return "an object"
+	case text[0] == '[':
+		return "a list"
+	case text[0] == '"':
+		return "a string"
+	case text == "true" || text == "false":
+		return "a boolean"
+	}
+	return "a number"
 }
 
 // decodeCerbyList reads one page of a listing: data is a list, or one
 // resource (a page of one); null is an empty page.
-func decodeCerbyList[T identified](endpoint, body string, decode func(id string, attrs []byte) (T, error)) (page[T], error) {
+func decodeCerbyList[T identified](endpoint, body string, decode resourceDecoder[T]) (page[T], error) {
 	doc, err := decodeCerbyDocument(endpoint, body)
 	if err != nil {
 		return page[T]{}, err
@@ -158,8 +223,12 @@ func decodeCerbyList[T identified](endpoint, body string, decode func(id string,
 	}
 	pg := page[T]{items: make([]T, len(resources))}
 	for i, r := range resources {
-		if pg.items[i], err = decodeResource(r, decode); err != nil {
+		var warnings []string
+		if pg.items[i], warnings, err = decodeResource(r, decode); err != nil {
 			return page[T]{}, fmt.Errorf("%s: item %d of the response: %w", endpoint, i+1, err)
+		}
+		for _, w := range warnings {
+			pg.warnings = append(pg.warnings, fmt.Sprintf("%s: item %d (id %s): %s", endpoint, i+1, truncate(cleanText(pg.items[i].itemID()), 60), w))
 		}
 	}
 	if doc.Meta != nil && doc.Meta.Page != nil {
@@ -176,16 +245,20 @@ func decodeCerbyList[T identified](endpoint, body string, decode func(id string,
 
 // decodeCerbyOne reads one resource by id; a list of exactly one is
 // tolerated.
-func decodeCerbyOne[T identified](endpoint, body, what string, decode func(id string, attrs []byte) (T, error)) (*T, error) {
+func decodeCerbyOne[T identified](endpoint, body, what string, decode resourceDecoder[T]) (*T, []string, error) {
 	pg, err := decodeCerbyList(endpoint, body, decode)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(pg.items) != 1 {
-		return nil, fmt.Errorf("%s: the response holds %d resources, expected one %s", endpoint, len(pg.items), what)
+		return nil, nil, fmt.Errorf("%s: the response holds %d resources, expected one %s", endpoint, len(pg.items), what)
 	}
-	return &pg.items[0], nil
+	return &pg.items[0], pg.warnings, nil
 }
+
+// resourceDecoder reads one resource's attributes; warnings name attributes
+// it left null.
+type resourceDecoder[T identified] func(id string, attrs []byte) (item T, warnings []string, err error)
 
 func decodeCerbyDocument(endpoint, body string) (cerbyDocument, error) {
 	text, err := jsonBody(endpoint, []byte(body))
@@ -205,17 +278,17 @@ func decodeCerbyDocument(endpoint, body string) (cerbyDocument, error) {
 	return doc, nil
 }
 
-func decodeResource[T identified](r cerbyResource, decode func(id string, attrs []byte) (T, error)) (T, error) {
+func decodeResource[T identified](r cerbyResource, decode resourceDecoder[T]) (T, []string, error) {
 	var id string
 	if json.Unmarshal(r.ID, &id) != nil || id == "" {
 		var zero T
-		return zero, errors.New("it has no id (a non-empty string), so it cannot be told apart from the others")
+		return zero, nil, errors.New("it has no id (a non-empty string), so it cannot be told apart from the others")
 	}
-	item, err := decode(id, r.Attributes)
+	item, warnings, err := decode(id, r.Attributes)
 	if err != nil {
-		return item, fmt.Errorf("id %s: %w", truncate(cleanText(id), 60), err)
+		return item, nil, fmt.Errorf("id %s: %w", truncate(cleanText(id), 60), err)
 	}
-	return item, nil
+	return item, warnings, nil
 }
 
 // linkText is a link as a string or a JSON:API link object's href; null is

@@ -1,8 +1,11 @@
 package client
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -318,6 +321,64 @@ func TestCerbyDecodeLinksAndTotal(t *testing.T) {
 		pg, err := decodeCerbyList("GET /api/v1/accounts", tt.body, decodeCerbyAccount)
 		if err != nil || pg.links != tt.links || !reflect.DeepEqual(pg.total, tt.total) {
 			t.Errorf("%s: links %+v, total %v, err %v; want %+v, %v", name, pg.links, deref(pg.total), err, tt.links, deref(tt.total))
+		}
+	}
+}
+
+// TestCerbyDecodeThirdPartyAttributeOfAnotherType: only a third party reports
+// these attributes and their types, so one of another type is left null with
+// a warning naming it (C10); a documented attribute of the wrong type still
+// fails the page, and the other attributes keep their values.
+func TestCerbyDecodeThirdPartyAttributeOfAnotherType(t *testing.T) {
+	const body = `{"data":[{"id":"a1","attributes":{"label":"Brand","status":1,"email":{"address":"x@example.com"},"phone":"+1 555","mfaEnabled":true}}],"meta":{"page":{"total":1}}}`
+	pg, err := decodeCerbyList("GET /api/v1/accounts", body, decodeCerbyAccount)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := pg.items[0]
+	if a.Status != nil || a.Email != nil || a.Name == nil || *a.Name != "Brand" || a.Phone == nil || *a.Phone != "+1 555" || a.MfaEnabled == nil || !*a.MfaEnabled {
+		t.Errorf("account = %+v; want status and email null, the other attributes read", a)
+	}
+	want := []string{
+		"GET /api/v1/accounts: item 1 (id a1): attribute email is an object, not of the type the provider expects; it is left null",
+		"GET /api/v1/accounts: item 1 (id a1): attribute status is a number, not of the type the provider expects; it is left null",
+	}
+	if !reflect.DeepEqual(pg.warnings, want) {
+		t.Errorf("warnings = %q; want %q", pg.warnings, want)
+	}
+
+	_, err = decodeCerbyList("GET /api/v1/accounts", `{"data":[{"id":"a1","attributes":{"label":7,"status":1}}]}`, decodeCerbyAccount)
+	if err == nil || !strings.Contains(err.Error(), "label") {
+		t.Errorf("err = %v; want the documented label of the wrong type to fail the page, naming it", err)
+	}
+}
+
+// TestCerbyThirdPartyAttributeWarningIsLogged: the warning reaches the
+// provider's log, on a listing and on a read by id.
+func TestCerbyThirdPartyAttributeWarningIsLogged(t *testing.T) {
+	const resource = `{"id":"a1","attributes":{"label":"Brand","status":1}}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/v1/accounts" {
+			fmt.Fprintf(w, `{"data":[%s],"meta":{"page":{"total":1}},"links":{"next":null}}`, resource)
+			return
+		}
+		fmt.Fprintf(w, `{"data":%s}`, resource)
+	}))
+	defer srv.Close()
+	log := &capturingLogger{}
+	c, _ := newTestClient(t, srv, func(o *Options) { o.API, o.Logger = CerbyAPI, log })
+	if _, _, err := c.ListAccounts(context.Background(), AccountFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetAccount(context.Background(), "a1"); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"WARN GET /api/v1/accounts: item 1 (id a1): attribute status is a number",
+		"WARN GET /api/v1/accounts/a1: item 1 (id a1): attribute status is a number",
+	} {
+		if !strings.Contains(log.all(), want) {
+			t.Errorf("log lacks %q:\n%s", want, log.all())
 		}
 	}
 }

@@ -41,7 +41,7 @@ func FuzzDecodeCerbyList(f *testing.F) {
 	})
 }
 
-func checkCerbyList[T identified](t *testing.T, body []byte, decode func(string, []byte) (T, error)) {
+func checkCerbyList[T identified](t *testing.T, body []byte, decode resourceDecoder[T]) {
 	t.Helper()
 	const endpoint = "GET /api/v1/accounts"
 	pg, err := decodeCerbyList(endpoint, string(body), decode)
@@ -49,7 +49,7 @@ func checkCerbyList[T identified](t *testing.T, body []byte, decode func(string,
 	if !reflect.DeepEqual(pg, again) || (err == nil) != (errAgain == nil) || err != nil && err.Error() != errAgain.Error() {
 		t.Fatalf("decoding twice differs: %v, %v", err, errAgain)
 	}
-	one, oneErr := decodeCerbyOne(endpoint, string(body), "account", decode)
+	one, _, oneErr := decodeCerbyOne(endpoint, string(body), "account", decode)
 	if err != nil {
 		if pg.items != nil || pg.total != nil || pg.links != (pageLinks{}) {
 			t.Errorf("an error (%v) came with a page: %+v", err, pg)

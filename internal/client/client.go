@@ -55,6 +55,7 @@ type Client struct {
 	maxRetryWait    time.Duration
 	secrets         []string // redacted from anything the server echoes back
 	usesAPIKey      bool
+	log             Logger
 	http            *http.Client
 	clock           *clock    // replaced by tests so that no test really waits
 	pause           pauseGate // shared by every request: one 429 pauses them all
@@ -74,6 +75,7 @@ func New(opts Options) (*Client, error) {
 		maxRetryWait:    o.MaxRetryWait,
 		secrets:         nonEmpty(o.APIKey, o.BearerToken),
 		usesAPIKey:      o.APIKey != "",
+		log:             o.Logger,
 		clock:           realClock(),
 		gen:             newGeneration(o.API, o.BaseURL, o.PageSize),
 	}
@@ -182,6 +184,13 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 		return fmt.Errorf("refused a redirect to %s: the provider only reads the listings and objects it needs", truncate(cleanText(req.URL.EscapedPath()), 120))
 	}
 	return nil
+}
+
+// warn logs what a decoder left null, credentials removed as from errors.
+func (c *Client) warn(ctx context.Context, warnings []string) {
+	for _, w := range warnings {
+		c.log.Warn(ctx, redactCut(w, c.secrets), nil)
+	}
 }
 
 // API is the API generation the client speaks.

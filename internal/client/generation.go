@@ -14,7 +14,7 @@ type generation interface {
 	// accounts is one listing of accounts, filtered by at most one
 	// application; an error when f asks what the API cannot honour.
 	accounts(f AccountFilter, app string) (listing[Account], error)
-	account(seg string) (path string, decode func(endpoint, body string) (*Account, error))
+	account(seg string) (path string, decode func(endpoint, body string) (*Account, []string, error))
 	users(f UserFilter) (listing[Member], error)
 	// userAccounts is the listing of a member's accounts, once the member
 	// is known to exist where the API tells that apart.

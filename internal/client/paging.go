@@ -20,6 +20,8 @@ type page[T identified] struct {
 	items []T
 	total *int      // totalResults or meta.page.total, nil when absent
 	links pageLinks // the Cerby API's links; absent on the Read API
+	// warnings name what the decoder left null rather than failing the page.
+	warnings []string
 }
 
 // pageLinks is what an answer says of the page after it.
@@ -89,7 +91,9 @@ func newPager[T identified](c *Client, l listing[T]) pager[T] {
 			if err != nil {
 				return page[T]{}, err
 			}
-			return l.decode(l.endpoint, body)
+			pg, err := l.decode(l.endpoint, body)
+			c.warn(ctx, pg.warnings)
+			return pg, err
 		},
 	}
 }

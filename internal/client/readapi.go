@@ -30,8 +30,11 @@ func (r readAPI) accounts(f AccountFilter, app string) (listing[Account], error)
 	return offsetListing[Account](r, readAccountsPath, q, "limit", ScopeReadAccounts), nil
 }
 
-func (r readAPI) account(seg string) (string, func(string, string) (*Account, error)) {
-	return readAccountsPath + "/" + seg, decodeAccount
+func (r readAPI) account(seg string) (string, func(string, string) (*Account, []string, error)) {
+	return readAccountsPath + "/" + seg, func(endpoint, body string) (*Account, []string, error) {
+		account, err := decodeAccount(endpoint, body)
+		return account, nil, err
+	}
 }
 
 func (r readAPI) users(f UserFilter) (listing[Member], error) {
