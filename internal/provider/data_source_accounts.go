@@ -143,3 +143,7 @@ func (d *accountsDataSource) readState(ctx context.Context, config tfsdk.Config,
 	model.Truncated = types.BoolValue(truncated)
 	return &model
 }
+
+func (m *accountsModel) listed() (int, string, string) {
+	return len(m.Accounts), "accounts", "Narrow it: filter with applications, status or account_ids, or set max_items."
+}

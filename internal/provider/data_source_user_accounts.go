@@ -154,3 +154,7 @@ func describeMember(m client.Member) string {
 	}
 	return fmt.Sprintf("%s (%s)", m.ID, *m.Email)
 }
+
+func (m *userAccountsModel) listed() (int, string, string) {
+	return len(m.Accounts), "accounts", "A member's accounts cannot be narrowed on the API: read them with cerby_accounts and its filters instead."
+}

@@ -140,3 +140,7 @@ func (d *usersDataSource) readState(ctx context.Context, config tfsdk.Config, di
 	model.Truncated = types.BoolValue(truncated)
 	return &model
 }
+
+func (m *usersModel) listed() (int, string, string) {
+	return len(m.Users), "members", "Narrow it: filter with search, statuses, user_ids or is_guest, or set max_items."
+}

@@ -116,6 +116,10 @@ func (r *stateReaderType) read(ctx context.Context, data *providerData, config *
 		diags.AddError("Cannot write the data source's state", bugReport(err))
 		return failed
 	}
+	if ceiling := stateCeiling(); len(state) > ceiling {
+		diags.AddError(ceilingError(len(state), ceiling, model))
+		return failed
+	}
 	collectAfterLargeRead(len(state))
 	return &tfprotov6.DynamicValue{MsgPack: state}
 }

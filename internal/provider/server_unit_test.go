@@ -146,3 +146,56 @@ func describeDiagnostics(diags []*tfprotov6.Diagnostic) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// A state over the protocol's ceiling is refused with a diagnostic that says
+// how many items and bytes, why, and how to narrow the read, instead of the
+// gRPC error Terraform would otherwise show; one under it is served. The
+// ceiling is lowered as the fault matrix lowers it for a real CLI.
+func TestServerRefusesAStateOverTheProtocolCeiling(t *testing.T) {
+	ws := cerbysim.Generate(7, cerbysim.Size{Accounts: 250, Members: 30, AccessPerMember: 4})
+	sim := cerbysim.New(ws, cerbysim.Config{APIKey: testAPIKey})
+	endpoint, err := sim.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sim.Close() })
+	direct, schemas := configuredServer(t, provider.NewServer("test"), endpoint)
+	for _, tc := range []struct {
+		dataSource, what, narrowing string
+	}{
+		{"cerby_accounts", "250 accounts", "filter with applications, status or account_ids, or set max_items"},
+		{"cerby_users", "28 members", "filter with search, statuses, user_ids or is_guest, or set max_items"}, // the 30 less the 2 only in the IdP
+	} {
+		schema := schemas.DataSourceSchemas[tc.dataSource]
+		req := &tfprotov6.ReadDataSourceRequest{TypeName: tc.dataSource, Config: dataSourceConfig(t, schema, nil)}
+		t.Setenv("CERBY_TEST_STATE_CEILING_BYTES", "")
+		size := len(readDataSource(t, direct, req).State.MsgPack)
+		t.Setenv("CERBY_TEST_STATE_CEILING_BYTES", fmt.Sprint(size))
+		if got := readDataSource(t, direct, req); slices.ContainsFunc(got.Diagnostics, isError) {
+			t.Errorf("%s: a state of exactly the ceiling was refused: %v", tc.dataSource, describeDiagnostics(got.Diagnostics))
+		}
+		t.Setenv("CERBY_TEST_STATE_CEILING_BYTES", fmt.Sprint(size-1))
+		got := readDataSource(t, direct, req)
+		if len(got.Diagnostics) != 1 || !isError(got.Diagnostics[0]) {
+			t.Fatalf("%s: diagnostics = %s; want one error", tc.dataSource, describeDiagnostics(got.Diagnostics))
+		}
+		detail := got.Diagnostics[0].Detail
+		for _, want := range []string{
+			"The read returned " + tc.what + ", whose state is ",
+			fmt.Sprintf("(%s bytes)", groupedDigits(size)),
+			"Terraform accepts at most", "a limit of its plugin protocol", tc.narrowing,
+		} {
+			if !strings.Contains(detail, want) {
+				t.Errorf("%s: the error lacks %q:\n%s", tc.dataSource, want, detail)
+			}
+		}
+	}
+}
+
+func groupedDigits(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
