@@ -48,5 +48,5 @@ verbose=()
 [ "${VERBOSE:-0}" = 1 ] && verbose=(-v)
 
 # shellcheck disable=SC2086 # TESTFLAGS is a list of flags
-go test -json -count=1 -timeout 30m -run '^TestAcc' ${TESTFLAGS:-} "${packages[@]}" 2>&1 |
+go test -json -count=1 -timeout 30m -run '^TestAcc[A-Z_]' ${TESTFLAGS:-} "${packages[@]}" 2>&1 |
   "$work/testsummary" -label "$id" "${verbose[@]}"
