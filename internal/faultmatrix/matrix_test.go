@@ -149,6 +149,7 @@ func generic(a api) []row {
 		interruptDuringBackoff(a),
 		interruptDuringSlowRequest(a),
 		parallelReadsInA429Storm(a),
+		stateOverCeiling(a),
 	}
 }
 
