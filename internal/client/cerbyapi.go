@@ -60,18 +60,28 @@ func (a cerbyAPI) users(f UserFilter) (listing[Member], error) {
 // userAccounts first reads the member, so that a 404 of the listing, whose
 // path only a third party reports, is not taken for a missing member (C8).
 func (a cerbyAPI) userAccounts(ctx context.Context, c *Client, userSeg string) (listing[Account], error) {
-	userPath := cerbyUsersPath + "/" + userSeg
-	body, err := c.get(ctx, userPath, nil, ScopeReadUsers)
-	if err != nil {
+	l, member := a.memberAccounts(userSeg)
+	if err := member(ctx, c); err != nil {
 		return listing[Account]{}, err
 	}
-	if _, _, err := decodeCerbyOne("GET "+userPath, body, "user", decodeCerbyMember); err != nil {
-		return listing[Account]{}, redactError(err, c.secrets)
-	}
+	return l, nil
+}
+
+// memberAccounts is the listing alone; member reads GET /users/{id}, whose
+// 404 is the one that says the member does not exist (C8).
+func (a cerbyAPI) memberAccounts(userSeg string) (listing[Account], func(context.Context, *Client) error) {
+	userPath := cerbyUsersPath + "/" + userSeg
 	l := numberListing(a, userPath+"/accounts", url.Values{}, ScopeReadAccounts, decodeCerbyAccount)
 	l.uncertain = "the member exists, but this workspace's Cerby API does not offer a member's accounts (an endpoint only a third party reports). " +
 		"Read them through the legacy Read API instead (api = \"read_api\"), or list accounts with cerby_accounts"
-	return l, nil
+	return l, func(ctx context.Context, c *Client) error {
+		body, err := c.get(ctx, userPath, nil, ScopeReadUsers)
+		if err != nil {
+			return err
+		}
+		_, _, err = decodeCerbyOne("GET "+userPath, body, "user", decodeCerbyMember)
+		return redactError(err, c.secrets)
+	}
 }
 
 func (cerbyAPI) keepAccount(f AccountFilter) func(Account) bool {

@@ -19,6 +19,12 @@ type generation interface {
 	// userAccounts is the listing of a member's accounts, once the member
 	// is known to exist where the API tells that apart.
 	userAccounts(ctx context.Context, c *Client, userSeg string) (listing[Account], error)
+	// memberAccounts is that listing with no request before it. member,
+	// when not nil, tells a missing member from an API that lacks the
+	// listing, to be asked only once the listing answered 404 or 405: nil
+	// when the member exists, an error matching ErrNotFound when it does
+	// not. nil where the listing's 404 already says the member is missing.
+	memberAccounts(userSeg string) (l listing[Account], member func(ctx context.Context, c *Client) error)
 	// keepAccount and keepMember apply on the client's side what the API's
 	// own filters do not apply exactly; nil keeps everything.
 	keepAccount(f AccountFilter) func(Account) bool

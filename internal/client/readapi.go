@@ -53,6 +53,12 @@ func (r readAPI) users(f UserFilter) (listing[Member], error) {
 
 // userAccounts is not paged, and its 404 says the member does not exist.
 func (r readAPI) userAccounts(_ context.Context, _ *Client, userSeg string) (listing[Account], error) {
+	l, _ := r.memberAccounts(userSeg)
+	return l, nil
+}
+
+// memberAccounts needs no member check: the listing's 404 is one.
+func (r readAPI) memberAccounts(userSeg string) (listing[Account], func(context.Context, *Client) error) {
 	path := "/v1/users/" + userSeg + "/accounts"
 	return listing[Account]{
 		endpoint: "GET " + path,
