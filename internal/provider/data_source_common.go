@@ -5,16 +5,20 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cerby-community/terraform-provider-cerby/internal/client"
 )
@@ -144,4 +148,69 @@ func refuseOnCerbyAPI(api client.API, instead string, diags *diag.Diagnostics, a
 				a.name, api, a.name, instead))
 	}
 	return ok
+}
+
+// memberSelection is the arguments that select workspace members, the same
+// in cerby_users and cerby_access (which embed it): one schema
+// (memberSelectionAttributes), one filter (userFilter), one list of what the
+// Cerby API refuses.
+type memberSelection struct {
+	Search   types.String `tfsdk:"search"`
+	Statuses []string     `tfsdk:"statuses"`
+	UserIDs  []string     `tfsdk:"user_ids"`
+	IsGuest  types.Bool   `tfsdk:"is_guest"`
+}
+
+func (s *memberSelection) userFilter() client.UserFilter {
+	return client.UserFilter{
+		Search:   s.Search.ValueString(),
+		Statuses: s.Statuses,
+		UserIDs:  s.UserIDs,
+		IsGuest:  s.IsGuest.ValueBoolPointer(),
+	}
+}
+
+// refusedOnCerbyAPI lists the selecting arguments the Cerby API cannot
+// honour: none, since the provider applies exactly what its filters lack
+// (C7). A data source adds its own.
+func (s *memberSelection) refusedOnCerbyAPI() []argument { return nil }
+
+// memberSelectionNarrowing names the selecting arguments, for a read too
+// large for Terraform (ceiling.go).
+const memberSelectionNarrowing = "search, statuses, user_ids or is_guest"
+
+// memberSelectionAttributes is the schema of memberSelection.
+func memberSelectionAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"search": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: "Partial match on name or email: the Read API's `search`, the Cerby API's `filter`.",
+		},
+		"statuses": schema.ListAttribute{
+			Optional:    true,
+			ElementType: types.StringType,
+			MarkdownDescription: "Only members with one of these statuses. Documented values: `live`, `pending`, `disabled`. " +
+				"The Read API's `status`; on the Cerby API, `filter[status]` when one value is given, and applied exactly by the provider.",
+			Validators: []validator.List{listvalidator.NoNullValues()},
+		},
+		"user_ids": schema.ListAttribute{
+			Optional:    true,
+			ElementType: types.StringType,
+			MarkdownDescription: "Only the members with these ids (UUIDs): the Read API's `userIds`. The Cerby API has no such filter, " +
+				"so there the provider reads the listing and keeps exactly these.",
+			Validators: []validator.List{listvalidator.NoNullValues(), listvalidator.ValueStringsAre(uuidValidator)},
+		},
+		"is_guest": schema.BoolAttribute{
+			Optional: true,
+			MarkdownDescription: "`true` for guests only, `false` for non-guests only; unset for both. " +
+				"The Read API's `isGuest`; on the Cerby API, `filter[isGuest]`, and applied exactly by the provider.",
+		},
+	}
+}
+
+// withAttributes is attrs with more added: a data source's own attributes
+// beside those it shares.
+func withAttributes(attrs, more map[string]schema.Attribute) map[string]schema.Attribute {
+	maps.Copy(attrs, more)
+	return attrs
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -25,10 +24,7 @@ type usersDataSource struct {
 func newUsersDataSource() datasource.DataSource { return &usersDataSource{} }
 
 type usersModel struct {
-	Search    types.String    `tfsdk:"search"`
-	Statuses  []string        `tfsdk:"statuses"`
-	UserIDs   []string        `tfsdk:"user_ids"`
-	IsGuest   types.Bool      `tfsdk:"is_guest"`
+	memberSelection
 	OnlyInIdP types.Bool      `tfsdk:"only_in_idp"`
 	MaxItems  types.Int64     `tfsdk:"max_items"`
 	Users     []client.Member `tfsdk:"users"` // written as memberModel (stateViewOf)
@@ -39,7 +35,7 @@ type usersModel struct {
 
 // refusedOnCerbyAPI lists the arguments the Cerby API cannot honour (C5).
 func (m *usersModel) refusedOnCerbyAPI() []argument {
-	return []argument{{"only_in_idp", m.OnlyInIdP}}
+	return append(m.memberSelection.refusedOnCerbyAPI(), argument{"only_in_idp", m.OnlyInIdP})
 }
 
 const usersOnCerbyAPI = " The Cerby API lists the workspace's members only, not people who are only in the identity provider."
@@ -58,30 +54,7 @@ func (d *usersDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 			"the provider then applies `statuses`, `is_guest` and `user_ids` exactly itself, so the answer is exact whether or not the server honours them; " +
 			"`only_in_idp` is refused. " +
 			"Members are ordered by email (case-insensitive), then id.",
-		Attributes: map[string]schema.Attribute{
-			"search": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Partial match on name or email: the Read API's `search`, the Cerby API's `filter`.",
-			},
-			"statuses": schema.ListAttribute{
-				Optional:    true,
-				ElementType: types.StringType,
-				MarkdownDescription: "Only members with one of these statuses. Documented values: `live`, `pending`, `disabled`. " +
-					"The Read API's `status`; on the Cerby API, `filter[status]` when one value is given, and applied exactly by the provider.",
-				Validators: []validator.List{listvalidator.NoNullValues()},
-			},
-			"user_ids": schema.ListAttribute{
-				Optional:    true,
-				ElementType: types.StringType,
-				MarkdownDescription: "Only the members with these ids (UUIDs): the Read API's `userIds`. The Cerby API has no such filter, " +
-					"so there the provider reads the listing and keeps exactly these.",
-				Validators: []validator.List{listvalidator.NoNullValues(), listvalidator.ValueStringsAre(uuidValidator)},
-			},
-			"is_guest": schema.BoolAttribute{
-				Optional: true,
-				MarkdownDescription: "`true` for guests only, `false` for non-guests only; unset for both. " +
-					"The Read API's `isGuest`; on the Cerby API, `filter[isGuest]`, and applied exactly by the provider.",
-			},
+		Attributes: withAttributes(memberSelectionAttributes(), map[string]schema.Attribute{
 			"only_in_idp": schema.BoolAttribute{
 				Optional:            true,
 				MarkdownDescription: "`true` for users of the identity provider who are not yet in the workspace: the Read API's `onlyInIdp`." + refusedOnCerbyAPIText,
@@ -106,7 +79,7 @@ func (d *usersDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 				Computed:            true,
 				MarkdownDescription: "Whether `max_items` stopped the read before every member was read.",
 			},
-		},
+		}),
 		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
 	}
 }
@@ -122,14 +95,10 @@ func (d *usersDataSource) readState(ctx context.Context, config tfsdk.Config, di
 	if !ok || !refuseOnCerbyAPI(d.data.client.API(), usersOnCerbyAPI, diags, model.refusedOnCerbyAPI()...) {
 		return nil
 	}
-	members, truncated, err := d.data.client.ListUsers(ctx, client.UserFilter{
-		Search:    model.Search.ValueString(),
-		Statuses:  model.Statuses,
-		UserIDs:   model.UserIDs,
-		IsGuest:   model.IsGuest.ValueBoolPointer(),
-		OnlyInIdP: model.OnlyInIdP.ValueBoolPointer(),
-		MaxItems:  int(model.MaxItems.ValueInt64()),
-	})
+	filter := model.userFilter()
+	filter.OnlyInIdP = model.OnlyInIdP.ValueBoolPointer()
+	filter.MaxItems = int(model.MaxItems.ValueInt64())
+	members, truncated, err := d.data.client.ListUsers(ctx, filter)
 	if err != nil {
 		addReadError(ctx, diags, "Cannot read Cerby users", err)
 		return nil
@@ -142,5 +111,5 @@ func (d *usersDataSource) readState(ctx context.Context, config tfsdk.Config, di
 }
 
 func (m *usersModel) listed() (int, string, string) {
-	return len(m.Users), "members", "Narrow it: filter with search, statuses, user_ids or is_guest, or set max_items."
+	return len(m.Users), "members", "Narrow it: filter with " + memberSelectionNarrowing + ", or set max_items."
 }
