@@ -201,8 +201,18 @@ func jsonKind(raw json.RawMessage) string {
 }
 
 // decodeCerbyList reads one page of a listing: data is a list, or one
-// resource (a page of one); null is an empty page.
+// resource (a page of one); null is an empty page. The single-pass reader of
+// cerbyusualpage.go reads the usual pages; decodeAnyCerbyList reads the
+// others, and explains a bad one.
 func decodeCerbyList[T identified](endpoint, body string, decode resourceDecoder[T]) (page[T], error) {
+	if pg, usual := decodeUsualCerbyList(body, decode); usual {
+		return pg, nil
+	}
+	return decodeAnyCerbyList(endpoint, body, decode)
+}
+
+// decodeAnyCerbyList reads any page with encoding/json.
+func decodeAnyCerbyList[T identified](endpoint, body string, decode resourceDecoder[T]) (page[T], error) {
 	doc, err := decodeCerbyDocument(endpoint, body)
 	if err != nil {
 		return page[T]{}, err
