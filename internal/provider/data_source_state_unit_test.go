@@ -74,6 +74,17 @@ func testSetStateMatchesStateSet(t *testing.T, accounts []client.Account, member
 			m.accountModel = accountModelFrom(&accounts[0])
 			return &m, "", nil
 		}},
+		"cerby_access": {newAccessDataSource(), func(ctx context.Context, t *testing.T, config tfsdk.Config) (any, string, any) {
+			var m accessModel
+			getConfig(ctx, t, config, &m)
+			m.UserIDs = idsOf(members, memberID)
+			m.Grants = []grantModel{
+				{UserID: members[0].ID, AccountID: accounts[0].ID, Role: types.StringValue("account_owner")},
+				{UserID: members[0].ID, AccountID: accounts[1].ID, Role: types.StringNull()},
+				{UserID: members[1].ID, AccountID: accounts[0].ID, Role: types.StringValue("")},
+			}
+			return &m, "", nil
+		}},
 		"cerby_users": {newUsersDataSource(), func(ctx context.Context, t *testing.T, config tfsdk.Config) (any, string, any) {
 			var m usersModel
 			getConfig(ctx, t, config, &m)

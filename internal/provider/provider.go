@@ -198,5 +198,6 @@ func (p *cerbyProvider) DataSources(context.Context) []func() datasource.DataSou
 		newAccountDataSource,
 		newUsersDataSource,
 		newUserAccountsDataSource,
+		newAccessDataSource,
 	}
 }

@@ -160,6 +160,7 @@ func TestDataSourceModelsMatchTheirSchemas(t *testing.T) {
 		"cerby_account":       reflect.TypeFor[accountDataSourceModel](),
 		"cerby_users":         reflect.TypeFor[usersModel](),
 		"cerby_user_accounts": reflect.TypeFor[userAccountsModel](),
+		"cerby_access":        reflect.TypeFor[accessModel](),
 	}
 	p := &cerbyProvider{version: "test"}
 	for _, newDataSource := range p.DataSources(ctx) {
@@ -311,8 +312,8 @@ func objectAttributes(t *testing.T) map[string]map[string]schema.Attribute {
 			}
 		}
 	}
-	if len(objects) != 4 {
-		t.Fatalf("found %d account or member objects, want 4 (cerby_account and the three lists): %v", len(objects), slices.Sorted(maps.Keys(objects)))
+	if len(objects) != 5 {
+		t.Fatalf("found %d account, member or grant objects, want 5 (cerby_account, the three lists and cerby_access.grants): %v", len(objects), slices.Sorted(maps.Keys(objects)))
 	}
 	return objects
 }

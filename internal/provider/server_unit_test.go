@@ -45,6 +45,15 @@ func TestServerReadsWhatTheFrameworkReads(t *testing.T) {
 		"user accounts by email":  {dataSource: "cerby_user_accounts", set: map[string]tftypes.Value{"user_email": str(member.String("email"))}},
 		"user accounts, no user":  {dataSource: "cerby_user_accounts", set: map[string]tftypes.Value{"user_id": str("00000000-0000-4000-8000-000000000000")}, wantError: true},
 		"a timeout that is wrong": {dataSource: "cerby_users", set: map[string]tftypes.Value{"timeouts": timeoutsValue(t, schemas, "cerby_users", "soon")}, wantError: true},
+		"every member's access":   {dataSource: "cerby_access"},
+		"access, selected": {dataSource: "cerby_access", set: map[string]tftypes.Value{
+			"statuses": strList("live", "disabled"), "is_guest": tftypes.NewValue(tftypes.Bool, false), "concurrency": tftypes.NewValue(tftypes.Number, 3),
+		}},
+		"access by user ids, one no member has": {dataSource: "cerby_access", set: map[string]tftypes.Value{
+			"user_ids": strList(ws.Members[5].String("id"), "00000000-0000-4000-8000-000000000000", ws.Members[2].String("id")),
+		}},
+		"access, a concurrency no validator checked": {dataSource: "cerby_access", set: map[string]tftypes.Value{"concurrency": tftypes.NewValue(tftypes.Number, 0)}, wantError: true},
+		"access, a timeout that is wrong":            {dataSource: "cerby_access", set: map[string]tftypes.Value{"timeouts": timeoutsValue(t, schemas, "cerby_access", "soon")}, wantError: true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			schema := schemas.DataSourceSchemas[tc.dataSource]
@@ -165,6 +174,7 @@ func TestServerRefusesAStateOverTheProtocolCeiling(t *testing.T) {
 	}{
 		{"cerby_accounts", "250 accounts", "filter with applications, status or account_ids, or set max_items"},
 		{"cerby_users", "28 members", "filter with search, statuses, user_ids or is_guest, or set max_items"}, // the 30 less the 2 only in the IdP
+		{"cerby_access", "112 grants", "select fewer members with search, statuses, user_ids or is_guest"},    // those 28, 4 accounts each
 	} {
 		schema := schemas.DataSourceSchemas[tc.dataSource]
 		req := &tfprotov6.ReadDataSourceRequest{TypeName: tc.dataSource, Config: dataSourceConfig(t, schema, nil)}
@@ -198,4 +208,12 @@ func groupedDigits(n int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+func strList(values ...string) tftypes.Value {
+	elems := make([]tftypes.Value, len(values))
+	for i, v := range values {
+		elems[i] = tftypes.NewValue(tftypes.String, v)
+	}
+	return tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, elems)
 }
