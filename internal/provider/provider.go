@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -22,7 +23,10 @@ const (
 	providerTypeName = "cerby"
 )
 
-var _ provider.Provider = (*cerbyProvider)(nil)
+var (
+	_ provider.Provider                       = (*cerbyProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*cerbyProvider)(nil)
+)
 
 type cerbyProvider struct {
 	version string
@@ -177,6 +181,7 @@ func (p *cerbyProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	data := &providerData{client: c, secrets: secrets}
 	p.data.Store(data)
 	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
 }
 
 // userAgent names the CLI "Terraform" for OpenTofu too: both report their
@@ -200,4 +205,10 @@ func (p *cerbyProvider) DataSources(context.Context) []func() datasource.DataSou
 		newUserAccountsDataSource,
 		newAccessDataSource,
 	}
+}
+
+// EphemeralResources are the list data sources again, never stored
+// (ephemeral.go).
+func (p *cerbyProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return ephemeralResources()
 }
