@@ -21,11 +21,19 @@ data "cerby_users" "all" {
   statuses = ["live", "pending", "disabled"]
 }
 
-# One request per member: GET /api/v1/users/{id}/accounts on the Cerby API,
-# GET /v1/users/{id}/accounts on the Read API.
-data "cerby_user_accounts" "each" {
-  for_each = toset(data.cerby_users.all.ids)
-  user_id  = each.value
+# Who can reach what, in one read: the same members, then each one's
+# accounts, read inside the provider a few members at a time (GET
+# /api/v1/users/{id}/accounts on the Cerby API, GET /v1/users/{id}/accounts on
+# the Read API). One data source rather than one cerby_user_accounts per
+# member through for_each, whose cost in Terraform grows with every member.
+data "cerby_access" "all" {
+  statuses = ["live", "pending", "disabled"]
+}
+
+locals {
+  # Member id => ids of the accounts that member reaches, in id order; a
+  # member who reaches none has no grant, so no key here.
+  reach = { for g in data.cerby_access.all.grants : g.user_id => g.account_id... }
 }
 
 output "members" {
@@ -59,6 +67,6 @@ output "accounts" {
 }
 
 output "access" {
-  description = "Member id => ids of the accounts that member created or can reach."
-  value       = { for id, reach in data.cerby_user_accounts.each : id => reach.ids }
+  description = "Member id => ids of the accounts that member created or can reach, ordered by id; every member listed is a key."
+  value       = { for id in data.cerby_access.all.user_ids : id => lookup(local.reach, id, []) }
 }

@@ -71,6 +71,7 @@ var examples = []example{
 	},
 	{dir: "data-sources/cerby_user_accounts", run: runDataSourceExample(checkUserAccountsExample)},
 	{dir: "data-sources/cerby_users", run: runDataSourceExample(checkUsersExample)},
+	{dir: "data-sources/cerby_access", run: runDataSourceExample(checkAccessExample)},
 	{dir: "demo", run: runDemo},
 	{dir: "policy", run: runPolicy},
 	{dir: "inventory", run: runInventory},
@@ -351,6 +352,31 @@ func checkUsersExample(t *testing.T, truth *cerbysim.Workspace, out map[string]a
 	equalJSON(t, "guest_count", out["guest_count"], len(guests))
 }
 
+// checkAccessExample: every live member's grants, in member id then account
+// id order, joined to the member's email and the account's name.
+func checkAccessExample(t *testing.T, truth *cerbysim.Workspace, out map[string]any) {
+	live := filterMembers(truth, func(m *cerbysim.Object) bool { return m.String("status") == "live" })
+	slices.SortFunc(live, func(a, b *cerbysim.Object) int { return strings.Compare(a.String("id"), b.String("id")) })
+	rows := []map[string]any{}
+	perMember := map[string]int{}
+	for _, m := range live {
+		id := m.String("id")
+		reach := sortedUnique(truth.AccountsOf(id))
+		perMember[cmp.Or(m.String("email"), id)] = len(reach)
+		for _, accountID := range reach {
+			a := truth.Account(accountID)
+			rows = append(rows, map[string]any{
+				"member": cmp.Or(m.String("email"), id), "account": cmp.Or(a.String("name"), accountID), "role": value(a, "role"),
+			})
+		}
+	}
+	equalJSON(t, "who_reaches_what", out["who_reaches_what"], rows)
+	equalJSON(t, "accounts_per_member", out["accounts_per_member"], perMember)
+	if len(rows) == 0 || len(perMember) < 2 {
+		t.Error("the docs workspace should give the example members and grants to list")
+	}
+}
+
 // --- use cases --------------------------------------------------------------
 
 // The demo runs against a generated workspace, as make demo does.
@@ -470,11 +496,14 @@ func runInventory(t *testing.T, x target, dir string) {
 	}
 	equalJSON(t, "members ids", sortedField(out["members"], "id"), sorted(memberIDs))
 	equalJSON(t, "accounts ids", sortedField(out["accounts"], "id"), sorted(s.truth.AccountIDs()))
+	// cerby_access orders each member's accounts by id, and lists every
+	// member, those who reach nothing too.
 	gotAccess := map[string][]string{}
 	for id, ids := range asMap(out["access"]) {
-		gotAccess[id] = sortedStrings(ids)
+		gotAccess[id] = asStrings(ids)
 	}
 	equalJSON(t, "access", gotAccess, access)
+	checkAccessRequests(t, s, memberIDs)
 	for _, m := range asList(out["members"]) {
 		truth := s.truth.Member(fmt.Sprint(m["id"]))
 		equalJSON(t, fmt.Sprintf("members[id=%v]", m["id"]), m, map[string]any{
@@ -488,5 +517,39 @@ func runInventory(t *testing.T, x target, dir string) {
 			"id": a["id"], "name": value(truth, "name"), "application": value(truth, "provider"), "type": value(truth, "type"),
 			"status": value(truth, "status"), "mfa_enabled": value(truth, "mfaEnabled"), "created_by": creator(truth),
 		})
+	}
+}
+
+// checkAccessRequests: the inventory's cerby_access read the members once
+// (beside cerby_users, each on one page) and each member's accounts once
+// per read, nothing repeated; on the Cerby API, never GET /users/{id}, which
+// it asks only after a member's accounts answer 404.
+func checkAccessRequests(t *testing.T, s sim, memberIDs []string) {
+	t.Helper()
+	c := s.Counters()
+	users, memberAccounts := cerbysim.EndpointMembers, cerbysim.EndpointMemberAccounts
+	if s.api == cerbyAPI {
+		users, memberAccounts = cerbysim.EndpointCerbyUsers, cerbysim.EndpointCerbyUserAccounts
+	}
+	reads := c.ByEndpoint[users] / 2
+	if reads == 0 || c.ByEndpoint[users] != 2*reads {
+		t.Fatalf("%d requests to %s; want one for cerby_users and one for cerby_access per plan", c.ByEndpoint[users], users)
+	}
+	perPath := map[string]int{}
+	for _, r := range c.Requests {
+		if r.Endpoint == memberAccounts {
+			perPath[r.Path]++
+		}
+	}
+	for _, id := range memberIDs {
+		if path := s.api.path + "/users/" + id + "/accounts"; perPath[path] != reads {
+			t.Errorf("%s requested %d times in %d reads; want once a read", path, perPath[path], reads)
+		}
+	}
+	if len(perPath) != len(memberIDs) {
+		t.Errorf("the accounts of %d members were read, want the %d listed", len(perPath), len(memberIDs))
+	}
+	if n := c.ByEndpoint[cerbysim.EndpointCerbyUser]; n != 0 {
+		t.Errorf("%d requests to %s; cerby_access asks it only after a 404", n, cerbysim.EndpointCerbyUser)
 	}
 }

@@ -270,6 +270,16 @@ func sortedStrings(v any) []string {
 	return sorted(out)
 }
 
+// asStrings is a decoded list of strings in its order; nil when empty.
+func asStrings(v any) []string {
+	var out []string
+	list, _ := v.([]any)
+	for _, item := range list {
+		out = append(out, fmt.Sprint(item))
+	}
+	return out
+}
+
 func sortedField(v any, key string) []string {
 	var out []string
 	for _, item := range asList(v) {
