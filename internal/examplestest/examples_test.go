@@ -76,6 +76,10 @@ var examples = []example{
 	{dir: "policy", run: runPolicy},
 	{dir: "inventory", run: runInventory},
 	{dir: "conftest", run: runConftestExample},
+	{dir: "policy-ephemeral", run: runPolicyEphemeral},
+	{dir: "ephemeral-resources/cerby_accounts", run: runEphemeralResourceExample(ephemeralAccountsGate)},
+	{dir: "ephemeral-resources/cerby_users", run: runEphemeralResourceExample(ephemeralUsersGate)},
+	{dir: "ephemeral-resources/cerby_access", run: runEphemeralResourceExample(ephemeralAccessGate)},
 }
 
 func TestAccExamples(t *testing.T) {
@@ -103,7 +107,7 @@ func TestAccExamples(t *testing.T) {
 // must say why.
 func TestEveryExampleIsRun(t *testing.T) {
 	var found []string
-	for _, pattern := range []string{"*/*.tf", "data-sources/*/*.tf"} {
+	for _, pattern := range []string{"*/*.tf", "data-sources/*/*.tf", "ephemeral-resources/*/*.tf"} {
 		files, err := filepath.Glob(filepath.Join(examplesDir, pattern))
 		if err != nil {
 			t.Fatal(err)
