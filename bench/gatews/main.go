@@ -1,0 +1,87 @@
+// Command gatews writes a generated workspace that passes every policy of
+// examples/policy (and of examples/policy-ephemeral, the same three), for
+// the bench's policy gates: a gate that fails stops the plan before the plan
+// file is written, and a pipeline's usual run is the one that passes. It is
+// cerbysim's generated workspace of the same seed and size with what the
+// policies look for taken out: every account has MFA, no member is a guest
+// (so none owns an account), and the disabled members keep their place in
+// the listing but reach no account. The gate still reads everything it
+// would read on a violating workspace, the disabled members' accounts
+// included; only its conditions hold.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/cerby-community/terraform-provider-cerby/internal/cerbysim"
+)
+
+func main() {
+	var size cerbysim.Size
+	seed := flag.Int64("seed", 1, "seed of the generated workspace, as cerbysim's -seed")
+	flag.IntVar(&size.Accounts, "accounts", 10000, "accounts to generate")
+	flag.IntVar(&size.Members, "members", 10000, "workspace members to generate")
+	flag.IntVar(&size.AccessPerMember, "access", 10, "accounts each generated member reaches")
+	out := flag.String("out", "", "the workspace file to write, for cerbysim -workspace-file")
+	flag.Parse()
+	if *out == "" || size.Accounts < 0 || size.Members < 0 || size.AccessPerMember < 0 {
+		fmt.Fprintln(os.Stderr, "gatews: -out is required and the sizes must not be negative")
+		os.Exit(2)
+	}
+	ws := cerbysim.Generate(*seed, size)
+	if err := clean(ws); err != nil {
+		fmt.Fprintln(os.Stderr, "gatews:", err)
+		os.Exit(1)
+	}
+	if err := ws.Validate(); err != nil {
+		fmt.Fprintln(os.Stderr, "gatews:", err)
+		os.Exit(1)
+	}
+	if err := ws.WriteFile(*out); err != nil {
+		fmt.Fprintln(os.Stderr, "gatews:", err)
+		os.Exit(1)
+	}
+}
+
+// clean takes out of ws what the three policies find.
+func clean(ws *cerbysim.Workspace) error {
+	for i := range ws.Accounts {
+		if err := ws.Accounts[i].Set("mfaEnabled", true); err != nil {
+			return err
+		}
+	}
+	for j := range ws.Members {
+		m := &ws.Members[j]
+		if err := m.Set("isGuest", false); err != nil {
+			return err
+		}
+		if m.String("status") == "disabled" {
+			ws.Access[m.String("id")] = []string{}
+		}
+	}
+	// The Cerby API may leave any attribute out, mfaEnabled and isGuest
+	// included: it serves them here, so that both APIs see a clean workspace.
+	if ws.CerbyAPI != nil {
+		for id, x := range ws.CerbyAPI.Accounts {
+			x.Omit = without(x.Omit, "mfaEnabled")
+			ws.CerbyAPI.Accounts[id] = x
+		}
+		for id, x := range ws.CerbyAPI.Members {
+			x.Omit = without(x.Omit, "isGuest")
+			ws.CerbyAPI.Members[id] = x
+		}
+	}
+	return nil
+}
+
+func without(list []string, name string) []string {
+	out := list[:0]
+	for _, s := range list {
+		if s != name {
+			out = append(out, s)
+		}
+	}
+	return out
+}
