@@ -246,4 +246,6 @@ func (c stateHoldsNoneCheck) CheckState(_ context.Context, req statecheck.CheckS
 
 // stateHoldsNone fails when the state, as `show -json` gives it, holds any
 // of terms.
-func stateHoldsNone(terms []string) statecheck.StateCheck { return stateHoldsNoneCheck{holdsNone{terms}} }
+func stateHoldsNone(terms []string) statecheck.StateCheck {
+	return stateHoldsNoneCheck{holdsNone{terms}}
+}
