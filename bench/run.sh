@@ -3,7 +3,9 @@
 # scripts/clis.txt (terraform and tofu), against cerbysim on loopback, written
 # to bench/RESULTS.md.
 #
-#   BENCH_QUICK=1   1k and 10k accounts only (development)
+#   BENCH_QUICK=1   1k and 10k accounts only; the inventory at 1k members,
+#                   the gates at 10k accounts, the ceiling in process only,
+#                   without the reads at it (development)
 #   BENCH_RUNS=n    runs per figure (default 3); the median is reported
 #   BENCH_CLIS=ids  the CLIs to plan with, space- or comma-separated ids of
 #                   scripts/clis.txt or a kind (terraform, tofu) for the
@@ -11,8 +13,20 @@
 #   BENCH_SIZES=ns  the account counts (default 1000 10000 100000; development)
 #   BENCH_FANOUT=0  no fan-out (development)
 #   BENCH_LISTINGS=0  no listing plans per size, no touch (development;
-#                   with BENCH_FANOUT=0, only the two APIs' comparison runs)
+#                   with BENCH_FANOUT=0, only the two APIs' comparison and
+#                   the jobs below run)
 #   BENCH_APIS=0    no comparison of the two APIs (development)
+# The jobs (issue 12), each of which can run alone with the others at 0:
+#   BENCH_INVENTORY=0  no inventory: cerby_access against the for_each
+#                   fan-out of cerby_user_accounts, at 50 ms
+#   BENCH_INVENTORY_MEMBERS=ns  its member counts (default 1000 10000)
+#   BENCH_GATE=0    no policy gates: examples/policy against
+#                   examples/policy-ephemeral
+#   BENCH_GATE_SIZES=ns  their account counts (default 10000 100000)
+#   BENCH_CEILING=0 no ceiling: the state per item on both APIs and the
+#                   largest full read that fits the protocol's 256 MiB
+#   BENCH_CEILING_CLI=id  the CLI of that read (default: the newest
+#                   terraform of the run, else the first CLI)
 #   BENCH_OUT=file  where to write the table (default bench/RESULTS.md)
 #
 # What runs on which CLI: the floor, the client and touch do not depend on the
@@ -24,7 +38,13 @@
 # (a test of the provider's limiter, which the CLI only paces; 2 minutes).
 # The unlimited fan-out runs once on each CLI. The comparison of the Cerby
 # API with the Read API (10k accounts, 0 s) plans on the first CLI only too:
-# what it compares is the provider's CPU, not the CLI's.
+# what it compares is the provider's CPU, not the CLI's. Of the jobs: the
+# inventory and the data-source gate plan on each CLI, the ephemeral gate on
+# those that have ephemeral resources (terraform >= 1.10, tofu >= 1.11), each
+# BENCH_RUNS times except the inventory's fan-out from 10k members and the
+# gates from 100k accounts, once a CLI; the largest read at the ceiling
+# plans once, on one CLI (BENCH_CEILING_CLI), a Terraform holding a 255 MiB
+# state using about 5 GB.
 #
 # CPU times are user+sys of the measured process (getrusage), so that they
 # hold on a busy machine better than wall times do. About 28 minutes of two
@@ -119,6 +139,8 @@ go build -o "$work/cerbysim" ./cmd/cerbysim
 go build -o "$work/floor" ./bench/floor
 go build -o "$work/touch" ./bench/touch
 go test -c -o "$work/listing.test" ./bench/listing
+go test -c -o "$work/ceiling.test" ./bench/ceiling
+go build -o "$work/gatews" ./bench/gatews
 mkdir -p "$work/real" "$work/override"
 go build -trimpath -o "$work/real/terraform-provider-cerby" .
 # dev_overrides points at this wrapper, which records the provider process's
@@ -148,9 +170,16 @@ EOF
 # request log goes there, each line starting with the Unix time in
 # microseconds the request arrived (-log-arrival).
 start_sim() {
-  local ready=$work/ready log=${3:-}
+  sim_start "${3:-}" -accounts "$1" -members "$members" -access 10 -latency "$2" "${@:4}"
+}
+
+# sim_start LOGFILE FLAGS...: start_sim with cerbysim's flags as given (a
+# -workspace-file takes no -accounts); LOGFILE may be "".
+sim_start() {
+  local ready=$work/ready log=$1
+  shift
   rm -f "$ready"
-  local args=(-accounts "$1" -members "$members" -access 10 -latency "$2" -ready-file "$ready" "${@:4}")
+  local args=(-ready-file "$ready" "$@")
   if [ -n "$log" ]; then
     "$work/cerbysim" "${args[@]}" -log-arrival >/dev/null 2>"$log" &
   else
@@ -201,12 +230,22 @@ client() {
   record "$1/allocs" "$(awk '{ for (i = 1; i < NF; i++) if ($(i+1) == "allocs/op") print $i }' <<<"$line")"
 }
 
-# plan CLI KEY CONFIG [ARGS...]: one plan of bench/tf/CONFIG by CLI (an id);
-# records, under CLI/KEY, the CLI's wall time and CPU (its own and the
-# provider's, which it waits for) and the provider processes' CPU and peak RSS.
+# plan CLI KEY CONFIG [ARGS...]: one plan of bench/tf/CONFIG (or of CONFIG,
+# an absolute path) by CLI (an id); records, under CLI/KEY, the CLI's wall
+# time and CPU (its own and the provider's, which it waits for), the
+# provider processes' CPU and peak RSS, and the largest RSS of the CLI's
+# process tree (the CLI or a provider, whichever is larger). With
+# plan_saved=1 the plan is saved (-out) and its file's size recorded, and the
+# state in it (the plan file's tfstate, the prior state the plan read, as
+# apply would write it). With plan_refusal set, the plan must fail and its
+# output contain that text.
+plan_saved=0 plan_refusal=
 plan() {
-  local cli=$1 key=$1/$2 dir=bench/tf/$3 t0 t1
+  local cli=$1 key=$1/$2 dir=bench/tf/$3 t0 t1 saved=()
+  [[ $3 == /* ]] && dir=$3
   shift 3
+  rm -f "$work/plan.tfplan"
+  [ "$plan_saved" = 1 ] && saved=(-out="$work/plan.tfplan")
   : >"$work/provider.time"
   rm -f "$work/sim.gone"
   rm -rf "$dir/.terraform" "$dir/terraform.tfstate"
@@ -214,7 +253,7 @@ plan() {
   env -u TF_LOG TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 \
     BENCH_PROVIDER_TIMES="$work/provider.time" \
     /usr/bin/time -f '%U %S %M' -o "$work/cli.time" \
-    "${cli_bin[$cli]}" -chdir="$dir" plan -input=false -lock=false -no-color "$@" >"$work/plan.log" 2>&1 &
+    "${cli_bin[$cli]}" -chdir="$dir" plan -input=false -lock=false -no-color "${saved[@]}" "$@" >"$work/plan.log" 2>&1 &
   local timed=$! watchdog status=0
   # A simulator ended from outside would leave the provider retrying every
   # read for many minutes: stop the CLI (the child of /usr/bin/time) then.
@@ -228,7 +267,18 @@ plan() {
   t1=$(now_ms)
   kill "$watchdog" 2>/dev/null || true
   wait "$watchdog" 2>/dev/null || true
-  if [ "$status" != 0 ] || [ -s "$work/sim.gone" ]; then
+  if [ -n "$plan_refusal" ] && [ "$status" != 0 ] && [ ! -s "$work/sim.gone" ]; then
+    # Wrapped as the CLI wraps it: joined to one line before the search.
+    if ! tr -s ' \n' ' ' <"$work/plan.log" | grep -qF "$plan_refusal"; then
+      cat "$work/plan.log" >&2
+      echo "$cli plan of $dir failed without \"$plan_refusal\"" >&2
+      exit 1
+    fi
+  elif [ -n "$plan_refusal" ]; then
+    cat "$work/plan.log" "$work/sim.gone" >&2 2>/dev/null || true
+    echo "$cli plan of $dir did not fail with \"$plan_refusal\"" >&2
+    exit 1
+  elif [ "$status" != 0 ] || [ -s "$work/sim.gone" ]; then
     cat "$work/plan.log" "$work/sim.gone" >&2 2>/dev/null || true
     echo "$cli plan of $dir failed" >&2
     exit 1
@@ -240,6 +290,11 @@ plan() {
   record "$key/provider_sys_ms" "$(sys_ms "$work/provider.time")"
   record "$key/provider_rss_mb" "$(rss_mb "$work/provider.time")"
   record "$key/providers_started" "$(grep -cE '^[0-9.]+ [0-9.]+ [0-9]+$' "$work/provider.time" || true)"
+  record "$key/cli_rss_mb" "$(rss_mb "$work/cli.time")"
+  if [ "$plan_saved" = 1 ]; then
+    record "$key/plan_file_bytes" "$(stat -c %s "$work/plan.tfplan")"
+    record "$key/state_bytes" "$(unzip -p "$work/plan.tfplan" tfstate | wc -c)"
+  fi
 }
 
 # clis_for LATENCY ACCOUNTS: the CLIs that plan that listing (see the top).
@@ -295,6 +350,7 @@ done
 # anything is timed.
 api_accounts=10000
 apis=(read_api cerby_api)
+apis_all=("${apis[@]}")
 [ "${BENCH_APIS:-1}" = 0 ] && apis=()
 # use_api API: points the provider and the client at API's base URL.
 use_api() {
@@ -413,6 +469,171 @@ for lat in "${fanout_latencies[@]}"; do
     done
   done
 done
+
+# --- inventory --------------------------------------------------------------
+# Who can reach what: cerby_access (bench/tf/access: one read, the members'
+# accounts read inside the provider, concurrency 8) against one
+# cerby_user_accounts per member through for_each (bench/tf/fanout, at the
+# CLI's parallelism of 10), the same members, at inventory_latency_ms, each
+# member reaching 10 of inventory_accounts accounts. Every plan is saved
+# (-out) for the size of the state in it. The fixed cost the wall-time
+# target adds is the 5-account plan at the same latency (bench/tf/five). The
+# fan-out costs the CLI minutes from fanout_once_from members: from there it
+# runs once per CLI, not BENCH_RUNS times.
+inventory_members=(1000 10000)
+[ "${BENCH_QUICK:-0}" = 1 ] && inventory_members=(1000)
+if [ -n "${BENCH_INVENTORY_MEMBERS:-}" ]; then read -ra inventory_members <<<"${BENCH_INVENTORY_MEMBERS//,/ }"; fi
+[ "${BENCH_INVENTORY:-1}" = 0 ] && inventory_members=()
+inventory_latency_ms=50 inventory_accounts=1000 access_concurrency=8 fanout_parallelism=10 fanout_once_from=10000
+# count_requests LOG FROM KEY: records under KEY the GET requests of a
+# request log from line FROM on, and of them the members' accounts
+# (/v1/users/{id}/accounts, one per member read).
+count_requests() {
+  read -r all member < <(tail -n "+$2" "$1" | awk '$2 == "GET" { n++; split($3, p, "?"); if (p[1] ~ /^\/v1\/users\/[^\/]+\/accounts$/) m++ } END { print n + 0, m + 0 }')
+  record "$3/requests" "$all"
+  record "$3/member_requests" "$member"
+}
+for n in "${inventory_members[@]}"; do
+  section "inventory/$n"
+  fan_runs=$runs
+  [ "$n" -lt "$fanout_once_from" ] || fan_runs=1
+  log "inventory: $n members of 10 accounts each, latency ${inventory_latency_ms}ms: cerby_access ($runs runs a CLI) and the fan-out ($fan_runs)"
+  sim_start "$work/sim.log" -accounts "$inventory_accounts" -members "$n" -access 10 -latency "${inventory_latency_ms}ms"
+  for r in $(seq "$runs"); do
+    for cli in "${clis[@]}"; do
+      plan "$cli" "inventory/five" five
+      plan_saved=1
+      from=$(($(wc -l <"$work/sim.log") + 1))
+      plan "$cli" "inventory/$n/access" access
+      count_requests "$work/sim.log" "$from" "$cli/inventory/$n/access"
+      if [ "$r" -le "$fan_runs" ]; then
+        [ "$fan_runs" = "$runs" ] || log "fan-out over $n members under $cli (once)"
+        from=$(($(wc -l <"$work/sim.log") + 1))
+        plan "$cli" "inventory/$n/fanout" fanout -var "members=$n"
+        count_requests "$work/sim.log" "$from" "$cli/inventory/$n/fanout"
+      fi
+      plan_saved=0
+    done
+  done
+  stop_sim
+done
+
+# --- policy gates -----------------------------------------------------------
+# examples/policy (data sources, kept in state) against
+# examples/policy-ephemeral (ephemeral resources, kept nowhere) on a
+# workspace that passes both (bench/gatews: cerbysim's generated workspace
+# with MFA on everywhere, no account created by a guest, the disabled
+# members reaching nothing;
+# each gate still reads all it would read on a violating one), at latency
+# gate_latency, members as the listings. The ephemeral gate only on the CLIs
+# that have ephemeral resources (terraform 1.10 and later, tofu 1.11 and
+# later). Each plan is saved (-out): the plan file and the state in it are
+# what a pipeline keeps. From gate_once_from accounts each gate plans once
+# per CLI.
+gate_sizes=(10000 100000)
+[ "${BENCH_QUICK:-0}" = 1 ] && gate_sizes=(10000)
+if [ -n "${BENCH_GATE_SIZES:-}" ]; then read -ra gate_sizes <<<"${BENCH_GATE_SIZES//,/ }"; fi
+[ "${BENCH_GATE:-1}" = 0 ] && gate_sizes=()
+gate_latency=0s gate_once_from=100000
+# ephemeral_ok CLI: whether the CLI (an id, kind-version) has ephemeral
+# resources.
+ephemeral_ok() {
+  local kind=${1%%-*} version=${1#*-} major minor
+  IFS=. read -r major minor _ <<<"$version"
+  case $kind in
+  terraform) [ "$major" -gt 1 ] || { [ "$major" = 1 ] && [ "$minor" -ge 10 ]; } ;;
+  tofu) [ "$major" -gt 1 ] || { [ "$major" = 1 ] && [ "$minor" -ge 11 ]; } ;;
+  *) return 1 ;;
+  esac
+}
+gates=(datasource)
+[ -d examples/policy-ephemeral ] && gates+=(ephemeral)
+declare -A gate_dir=([datasource]=examples/policy [ephemeral]=examples/policy-ephemeral)
+if [ ${#gate_sizes[@]} -gt 0 ]; then
+  for gate in "${gates[@]}"; do
+    mkdir -p "$work/gate/$gate"
+    cp "${gate_dir[$gate]}"/*.tf "$work/gate/$gate/"
+  done
+fi
+for n in "${gate_sizes[@]}"; do
+  section "gate/$n"
+  gate_runs=$runs
+  [ "$n" -lt "$gate_once_from" ] || gate_runs=1
+  log "policy gates: $n accounts, $members members, latency $gate_latency, ${gates[*]}, $gate_runs run(s) a CLI"
+  "$work/gatews" -accounts "$n" -members "$members" -access 10 -out "$work/gate.json"
+  sim_start "$work/sim.log" -workspace-file "$work/gate.json" -latency "$gate_latency"
+  for _ in $(seq "$gate_runs"); do
+    for cli in "${clis[@]}"; do
+      for gate in "${gates[@]}"; do
+        if [ "$gate" = ephemeral ] && ! ephemeral_ok "$cli"; then continue; fi
+        plan_saved=1
+        from=$(($(wc -l <"$work/sim.log") + 1))
+        plan "$cli" "gate/$n/$gate" "$work/gate/$gate"
+        count_requests "$work/sim.log" "$from" "$cli/gate/$n/$gate"
+        plan_saved=0
+      done
+    done
+  done
+  stop_sim
+  rm -f "$work/gate.json"
+done
+
+# --- the ceiling ------------------------------------------------------------
+# Where a full read reaches the plugin protocol's 256 MiB (less the
+# provider's 1 MiB margin): bench/ceiling reads each listing through the
+# provider's ReadDataSource in process on both APIs, at two sizes, for the
+# state per item and the items at the ceiling, then (not with BENCH_QUICK)
+# reads the accounts at that count, which must fit, and 2% more, which must
+# be refused. Then the largest read that fits, through a real CLI: that many
+# accounts of the Read API (the first to reach it; the Cerby API's accounts
+# are smaller) planned once on ceiling_cli, and 2% more, refused with the
+# provider's diagnostic. The workspace is the one bench/ceiling reads (10
+# members, one account each), so the state is the one it measured.
+ceiling_listings=(cerby_accounts cerby_users cerby_access)
+ceiling_metrics=(bytes/item fixed-bytes items-at-ceiling state-bytes items confirm-items confirm-state-bytes over-items over-refused)
+# ceiling_cli: BENCH_CEILING_CLI, else the newest terraform of the CLIs,
+# else the first CLI.
+ceiling_cli=
+if [ -n "${BENCH_CEILING_CLI:-}" ]; then
+  ceiling_cli=$(bash scripts/clis.sh "$BENCH_CEILING_CLI") || exit 2
+  [ -n "${cli_bin[$ceiling_cli]:-}" ] || { echo "BENCH_CEILING_CLI=$BENCH_CEILING_CLI is not among the CLIs of this run (${clis[*]})" >&2; exit 2; }
+else
+  ceiling_cli=$(printf '%s\n' "${clis[@]}" | grep '^terraform-' | sort -V | tail -n 1)
+  [ -n "$ceiling_cli" ] || ceiling_cli=$base
+fi
+ceiling_confirm=1
+[ "${BENCH_QUICK:-0}" = 1 ] && ceiling_confirm=0
+if [ "${BENCH_CEILING:-1}" != 0 ]; then
+  section ceiling
+  log "the ceiling: state per item in process on both APIs$([ "$ceiling_confirm" = 1 ] && echo ", reads at the ceiling, and the largest read under $ceiling_cli")"
+  measured=$(BENCH_CEILING_CONFIRM=$ceiling_confirm "$work/ceiling.test" -test.run '^$' -test.bench '^BenchmarkStateBytes$' -test.benchtime 1x)
+  for ds in "${ceiling_listings[@]}"; do
+    for api in "${apis_all[@]}"; do
+      for metric in "${ceiling_metrics[@]}"; do
+        value=$(awk -v b="BenchmarkStateBytes/$ds/api=$api" -v m="$metric" 'index($1, b) == 1 { for (i = 1; i < NF; i++) if ($(i+1) == m) print $i + 0 }' <<<"$measured")
+        if [ -z "$value" ]; then
+          case $metric in confirm-* | over-*) continue ;; esac
+          echo "BenchmarkStateBytes reported no $metric for $ds on $api:" >&2; echo "$measured" >&2; exit 1
+        fi
+        record "ceiling/$api/$ds/$metric" "$value"
+      done
+    done
+  done
+  if [ "$ceiling_confirm" = 1 ]; then
+    fit=$(awk -F'\t' '$1 == "ceiling/read_api/cerby_accounts/confirm-items" { print $2; exit }' "$results")
+    over=$(awk -F'\t' '$1 == "ceiling/read_api/cerby_accounts/over-items" { print $2; exit }' "$results")
+    log "the largest read that fits: $fit accounts under $ceiling_cli"
+    start_sim "$fit" 0s "" -members 10 -access 1
+    plan "$ceiling_cli" "ceiling/fit" accounts
+    stop_sim
+    log "and $over accounts, refused"
+    start_sim "$over" 0s "" -members 10 -access 1
+    plan_refusal="The read is too large for Terraform"
+    plan "$ceiling_cli" "ceiling/over" accounts
+    plan_refusal=
+    stop_sim
+  fi
+fi
 section
 run_ms=$(($(now_ms) - run_t0))
 for cli in "${clis[@]}"; do record "time/plans/$cli" $(((plan_ms[$cli] + 500) / 1000)); done
@@ -445,7 +666,7 @@ log "writing $out"
   cli_list= sep=
   for cli in "${clis[@]}"; do cli_list+="$sep${cli_version[$cli]} ($cli)"; sep=', '; done
   echo "CLIs: $cli_list; $(go version | cut -d' ' -f3). cerbysim on loopback with $members members (10 accounts each), page size 100."
-  echo "Each figure is the median of $runs run$([ "$runs" = 1 ] || echo s), except the fan-out, run once (one to four minutes per plan). Serial paging is measured at 1k and 10k accounts."
+  echo "Each figure is the median of $runs run$([ "$runs" = 1 ] || echo s), except the fan-out, run once (one to four minutes per plan), and, in the sections on the jobs below, the inventory's fan-out from $fanout_once_from members, the policy gates from $gate_once_from accounts and the reads at the ceiling, each run once per CLI. Serial paging is measured at 1k and 10k accounts."
   # What only the base plans, as a phrase.
   only_base=()
   if [ "${sizes[-1]}" -ge "$once_from" ] && [ ${#latencies[@]} -gt 1 ]; then
@@ -611,6 +832,106 @@ log "writing $out"
       done
     done
   done
+  echo
+  echo "## Inventory: cerby_access against the fan-out"
+  echo
+  if [ ${#inventory_members[@]} = 0 ]; then echo "Not run (BENCH_INVENTORY=0)."; else
+  echo "Who can reach what, for every member cerby_users lists (all but the one in 13 that cerbysim generates as only in the IdP), each reaching 10 of $inventory_accounts accounts, at ${inventory_latency_ms} ms: \`cerby_access\` (bench/tf/access, one read; the provider reads the members' accounts $access_concurrency at a time) against the fan-out of one \`cerby_user_accounts\` per member through \`for_each\` (bench/tf/fanout, the CLI's parallelism of $fanout_parallelism). One \`plan -out\` each; the fan-out runs once per CLI from $fanout_once_from members (it takes minutes), every other figure is the median of $runs. CLI own CPU = the CLI's process tree less the provider processes. Peak RSS: the CLI's process tree (the CLI or a provider, whichever is larger) and the provider processes. State: the state the plan file holds (its tfstate, which apply writes as it is). Requests: cerbysim's request log, every GET of the plan (of them, one per member read). The latency bound is requests × ${inventory_latency_ms} ms ÷ concurrency ($access_concurrency for \`cerby_access\`, the CLI's $fanout_parallelism for the fan-out); the fixed cost is the 5-account plan at the same latency on the same CLI. Targets (issue 12): at $fanout_once_from members, the CLI's own CPU at least 10 times lower with \`cerby_access\` than with the fan-out on every CLI; \`cerby_access\`'s wall time within 1.25 times the latency bound plus the fixed cost."
+  echo
+  echo "| CLI | members | read | plan wall ms | CLI CPU ms | **CLI own CPU ms** | provider CPU ms | CLI tree peak RSS MB | provider peak RSS MB | state MB | requests (members read) | latency bound ms | fixed cost ms | **wall / (bound + fixed)** |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  # bound REQUESTS CONCURRENCY: the latency bound in ms.
+  bound() { awk -v r="$1" -v c="$2" -v l="$inventory_latency_ms" 'BEGIN { if (r == "-") print "-"; else printf "%d\n", r * l / c }'; }
+  for cli in "${clis[@]}"; do
+    fixed=$(m "$cli/inventory/five/wall_ms")
+    for n in "${inventory_members[@]}"; do
+      for read in access fanout; do
+        k=$cli/inventory/$n/$read
+        conc=$access_concurrency label="cerby_access"
+        [ "$read" = access ] || { conc=$fanout_parallelism label="fan-out"; }
+        b=$(bound "$(m "$k/requests")" "$conc")
+        echo "| $cli | $n | $label | $(m "$k/wall_ms") | $(m "$k/total_cpu_ms") | **$(own "$k")** | $(m "$k/provider_cpu_ms") | $(m "$k/cli_rss_mb") | $(m "$k/provider_rss_mb") | $(mb "$(m "$k/state_bytes")") | $(m "$k/requests") ($(m "$k/member_requests")) | $b | $fixed | **$(ratio "$(m "$k/wall_ms")" "$(plus "$b" "$fixed")")** |"
+      done
+    done
+  done
+  echo
+  echo "| CLI | members | fan-out / cerby_access: **CLI own CPU** | fan-out / cerby_access: CLI CPU | fan-out / cerby_access: wall | fan-out / cerby_access: state | **target: own CPU ratio ≥ 10 at $fanout_once_from** | **target: cerby_access wall ≤ 1.25 × (bound + fixed)** |"
+  echo "|---|---|---|---|---|---|---|---|"
+  for cli in "${clis[@]}"; do
+    fixed=$(m "$cli/inventory/five/wall_ms")
+    for n in "${inventory_members[@]}"; do
+      a=$cli/inventory/$n/access f=$cli/inventory/$n/fanout
+      cpu_ratio=$(ratio "$(own "$f")" "$(own "$a")")
+      cpu_verdict=-
+      if [ "$n" -ge "$fanout_once_from" ]; then
+        cpu_verdict=$(awk -v r="$cpu_ratio" 'BEGIN { if (r == "-") print "-"; else if (r >= 10) print "**pass**"; else print "**FAIL**" }')
+      fi
+      wall_ratio=$(ratio "$(m "$a/wall_ms")" "$(plus "$(bound "$(m "$a/requests")" "$access_concurrency")" "$fixed")")
+      wall_verdict=$(awk -v r="$wall_ratio" 'BEGIN { if (r == "-") print "-"; else if (r <= 1.25) printf "**pass** (%s)\n", r; else printf "**FAIL** (%s)\n", r }')
+      echo "| $cli | $n | **$cpu_ratio** | $(ratio "$(m "$f/total_cpu_ms")" "$(m "$a/total_cpu_ms")") | $(ratio "$(m "$f/wall_ms")" "$(m "$a/wall_ms")") | $(ratio "$(m "$f/state_bytes")" "$(m "$a/state_bytes")") | $cpu_verdict | $wall_verdict |"
+    done
+  done
+  fi
+  echo
+  echo "## Policy gate: data sources against ephemeral reads"
+  echo
+  if [ ${#gate_sizes[@]} = 0 ]; then echo "Not run (BENCH_GATE=0)."; else
+  echo "The three policies of examples/policy (\`cerby_accounts\`, \`cerby_users\` and one \`cerby_user_accounts\` per disabled member, all kept in state) against examples/policy-ephemeral (ephemeral \`cerby_accounts\`, \`cerby_users\` of the guests and \`cerby_access\` of the disabled members, kept nowhere), at latency $gate_latency, $members members of 10 accounts each, on a workspace both pass (bench/gatews: cerbysim's with MFA on everywhere, the accounts guests created created by the workspace owner instead, and the disabled members reaching nothing; the gates still read all they read on a violating one). One \`plan -out\` each, the median of $runs, once per CLI from $gate_once_from accounts. The ephemeral gate runs only on the CLIs that have ephemeral resources (terraform 1.10 and later, tofu 1.11 and later)$([ -d examples/policy-ephemeral ] || echo "; examples/policy-ephemeral was missing, so it did not run"). State: the plan file's tfstate (what apply writes); plan file: its size on disk (a zip). Requests: every GET of the plan, from cerbysim's request log."
+  echo
+  echo "| CLI | accounts | gate | plan wall ms | CLI CPU ms | **CLI own CPU ms** | provider CPU ms | CLI tree peak RSS MB | provider peak RSS MB | **state bytes** | **plan file bytes** | requests |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+  for cli in "${clis[@]}"; do
+    for n in "${gate_sizes[@]}"; do
+      for gate in "${gates[@]}"; do
+        k=$cli/gate/$n/$gate
+        [ "$(m "$k/wall_ms")" != - ] || continue
+        label="data sources"
+        [ "$gate" = datasource ] || label="ephemeral"
+        echo "| $cli | $n | $label | $(m "$k/wall_ms") | $(m "$k/total_cpu_ms") | **$(own "$k")** | $(m "$k/provider_cpu_ms") | $(m "$k/cli_rss_mb") | $(m "$k/provider_rss_mb") | **$(m "$k/state_bytes")** | **$(m "$k/plan_file_bytes")** | $(m "$k/requests") |"
+      done
+    done
+  done
+  echo
+  echo "| CLI | accounts | ephemeral / data sources: wall | CLI CPU | **CLI own CPU** | provider CPU | state | plan file |"
+  echo "|---|---|---|---|---|---|---|---|"
+  for cli in "${clis[@]}"; do
+    for n in "${gate_sizes[@]}"; do
+      d=$cli/gate/$n/datasource e=$cli/gate/$n/ephemeral
+      [ "$(m "$e/wall_ms")" != - ] || continue
+      echo "| $cli | $n | $(ratio "$(m "$e/wall_ms")" "$(m "$d/wall_ms")") | $(ratio "$(m "$e/total_cpu_ms")" "$(m "$d/total_cpu_ms")") | **$(ratio "$(own "$e")" "$(own "$d")")** | $(ratio "$(m "$e/provider_cpu_ms")" "$(m "$d/provider_cpu_ms")") | $(ratio "$(m "$e/state_bytes")" "$(m "$d/state_bytes")") | $(ratio "$(m "$e/plan_file_bytes")" "$(m "$d/plan_file_bytes")") |"
+    done
+  done
+  fi
+  echo
+  echo "## The protocol ceiling: the largest full read"
+  echo
+  if [ "${BENCH_CEILING:-1}" = 0 ]; then echo "Not run (BENCH_CEILING=0)."; else
+  echo "terraform-plugin-go sends at most 256 MiB in one message; the provider refuses a state over 256 MiB less 1 MiB (267,386,880 bytes) with a diagnostic that names the items, the bytes and how to narrow the read. bench/ceiling reads each listing in process through the provider's ReadDataSource (the msgpack state the CLI gets) at two workspace sizes, on each API; bytes per item is the slope between them, and the items at the ceiling are where that line reaches 267,386,880 bytes. Generated names and emails carry the item's number (accounts are measured at 100k and 150k, six digits as at the ceiling; members at 10k and 20k, a byte or so shorter than at the ceiling; grants, ten per member, have no names). The Cerby API's accounts are smaller: it leaves more attributes null. $([ "$ceiling_confirm" = 1 ] && echo "The accounts are then read at that count, which must fit, and 2% over it, which the provider must refuse with its diagnostic.")"
+  echo
+  echo "| listing | API | bytes per item | items at the ceiling | read at that count: state bytes | 2% over: items | refused with the diagnostic |"
+  echo "|---|---|---|---|---|---|---|"
+  for ds in "${ceiling_listings[@]}"; do
+    for api in "${apis_all[@]}"; do
+      k=ceiling/$api/$ds
+      refused=$(m "$k/over-refused")
+      case $refused in 1) refused="**yes**" ;; 0) refused="**NO**" ;; esac
+      echo "| $ds | $api | $(m "$k/bytes/item") | **$(m "$k/items-at-ceiling")** | $(m "$k/confirm-state-bytes") | $(m "$k/over-items") | $refused |"
+    done
+  done
+  if [ "$ceiling_confirm" = 1 ]; then
+    echo
+    echo "The largest full read through a real CLI: $(m ceiling/read_api/cerby_accounts/confirm-items) accounts on the Read API, a state of $(m ceiling/read_api/cerby_accounts/confirm-state-bytes) bytes, planned once (bench/tf/accounts, latency 0 s) under ${cli_version[$ceiling_cli]} ($ceiling_cli), and $(m ceiling/read_api/cerby_accounts/over-items) accounts, which the CLI reports refused with the provider's diagnostic."
+    echo
+    echo "| CLI | accounts | outcome | plan wall ms | CLI CPU ms | **CLI own CPU ms** | provider CPU ms | CLI tree peak RSS MB | provider peak RSS MB |"
+    echo "|---|---|---|---|---|---|---|---|---|"
+    for what in fit over; do
+      k=$ceiling_cli/ceiling/$what
+      items=$(m ceiling/read_api/cerby_accounts/confirm-items) outcome="planned"
+      [ "$what" = fit ] || { items=$(m ceiling/read_api/cerby_accounts/over-items) outcome="refused: The read is too large for Terraform"; }
+      echo "| $ceiling_cli | $items | $outcome | $(m "$k/wall_ms") | $(m "$k/total_cpu_ms") | **$(own "$k")** | $(m "$k/provider_cpu_ms") | $(m "$k/cli_rss_mb") | $(m "$k/provider_rss_mb") |"
+    done
+  fi
+  fi
 } >"$out.tmp"
 if [ -f bench/NOTES.md ]; then { echo; cat bench/NOTES.md; } >>"$out.tmp"; fi
 mv "$out.tmp" "$out"

@@ -3,14 +3,19 @@
 // the bench's policy gates: a gate that fails stops the plan before the plan
 // file is written, and a pipeline's usual run is the one that passes. It is
 // cerbysim's generated workspace of the same seed and size with what the
-// policies look for taken out: every account has MFA, no member is a guest
-// (so none owns an account), and the disabled members keep their place in
-// the listing but reach no account. The gate still reads everything it
-// would read on a violating workspace, the disabled members' accounts
-// included; only its conditions hold.
+// policies look for taken out: every account has MFA, no account was
+// created by a guest (the workspace owner created those instead), and the
+// disabled members keep their place in the listing but reach no account.
+// The guests stay: a gate that lists them must find some, as on a real
+// workspace (and an empty cerby_users has users = null, which a for
+// expression cannot iterate). The gate still reads everything it would read
+// on a violating workspace, the disabled members' accounts included; only
+// its conditions hold.
 package main
 
 import (
+	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -47,18 +52,29 @@ func main() {
 
 // clean takes out of ws what the three policies find.
 func clean(ws *cerbysim.Workspace) error {
-	for i := range ws.Accounts {
-		if err := ws.Accounts[i].Set("mfaEnabled", true); err != nil {
-			return err
-		}
-	}
+	guests := map[string]bool{}
+	var owner *cerbysim.Object
 	for j := range ws.Members {
 		m := &ws.Members[j]
-		if err := m.Set("isGuest", false); err != nil {
-			return err
+		if m.Bool("isGuest") {
+			guests[m.String("id")] = true
+		} else if owner == nil && m.String("status") == "live" {
+			owner = m
 		}
 		if m.String("status") == "disabled" {
 			ws.Access[m.String("id")] = []string{}
+		}
+	}
+	if owner == nil && len(ws.Accounts) > 0 {
+		return errors.New("no live member who is not a guest to have created the accounts")
+	}
+	for i := range ws.Accounts {
+		a := &ws.Accounts[i]
+		if err := a.Set("mfaEnabled", true); err != nil {
+			return err
+		}
+		if err := notByAGuest(a, guests, owner); err != nil {
+			return err
 		}
 	}
 	// The Cerby API may leave any attribute out, mfaEnabled and isGuest
@@ -74,6 +90,33 @@ func clean(ws *cerbysim.Workspace) error {
 		}
 	}
 	return nil
+}
+
+// notByAGuest makes owner the creator of an account a guest created, in the
+// same shape: createdBy is a member's id or an object describing the member.
+func notByAGuest(a *cerbysim.Object, guests map[string]bool, owner *cerbysim.Object) error {
+	raw, ok := a.Get("createdBy")
+	if !ok {
+		return nil
+	}
+	var id string
+	if json.Unmarshal(raw, &id) == nil {
+		if guests[id] {
+			return a.Set("createdBy", owner.String("id"))
+		}
+		return nil
+	}
+	var creator map[string]any
+	if err := json.Unmarshal(raw, &creator); err != nil || creator == nil {
+		return nil // null, or a shape the policies do not read
+	}
+	if id, _ := creator["id"].(string); !guests[id] {
+		return nil
+	}
+	for _, key := range []string{"id", "firstName", "lastName", "email"} {
+		creator[key] = owner.String(key)
+	}
+	return a.Set("createdBy", creator)
 }
 
 func without(list []string, name string) []string {

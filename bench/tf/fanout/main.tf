@@ -4,12 +4,19 @@ variable "requests_per_second" {
   default = null
 }
 
+# The members read: the first this many of cerby_users' listing (the fan-out
+# section reads 1000 of 10000; the inventory section every member).
+variable "members" {
+  type    = number
+  default = 1000
+}
+
 provider "cerby" {
   requests_per_second = var.requests_per_second
 }
 
 data "cerby_users" "some" {
-  max_items = 1000
+  max_items = var.members
 }
 
 data "cerby_user_accounts" "each" {

@@ -1,0 +1,5 @@
+terraform {
+  required_providers {
+    cerby = { source = "cerby-community/cerby" }
+  }
+}
