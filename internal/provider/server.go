@@ -29,8 +29,9 @@ import (
 // pages (bench/RESULTS.md). Validation, schemas and configuration stay the
 // framework's. OpenEphemeralResource is answered here too, the same way
 // (ephemeral.go): the framework's walks every value of the result against
-// the schema, 9 to 15 s for a cerby_accounts of 10k accounts whose read and
-// encoding take 0.4 s (BenchmarkOpenEphemeralResource).
+// the schema, about 6 s and 2.2 GB allocated for a cerby_accounts of 10k
+// accounts that this answers in 0.3 s and 77 MB
+// (BenchmarkOpenEphemeralResource).
 func NewServer(version string) func() (tfprotov6.ProviderServer, error) {
 	return func() (tfprotov6.ProviderServer, error) {
 		p := &cerbyProvider{version: version}
