@@ -99,24 +99,24 @@ func notByAGuest(a *cerbysim.Object, guests map[string]bool, owner *cerbysim.Obj
 	if !ok {
 		return nil
 	}
-	var id string
-	if json.Unmarshal(raw, &id) == nil {
-		if guests[id] {
+	var creator any
+	if err := json.Unmarshal(raw, &creator); err != nil {
+		return fmt.Errorf("account %s: createdBy: %w", a.String("id"), err)
+	}
+	switch c := creator.(type) {
+	case string:
+		if guests[c] {
 			return a.Set("createdBy", owner.String("id"))
 		}
-		return nil
+	case map[string]any:
+		if id, _ := c["id"].(string); guests[id] {
+			for _, key := range []string{"id", "firstName", "lastName", "email"} {
+				c[key] = owner.String(key)
+			}
+			return a.Set("createdBy", c)
+		}
 	}
-	var creator map[string]any
-	if err := json.Unmarshal(raw, &creator); err != nil || creator == nil {
-		return nil // null, or a shape the policies do not read
-	}
-	if id, _ := creator["id"].(string); !guests[id] {
-		return nil
-	}
-	for _, key := range []string{"id", "firstName", "lastName", "email"} {
-		creator[key] = owner.String(key)
-	}
-	return a.Set("createdBy", creator)
+	return nil // null, or a member who is not a guest
 }
 
 func without(list []string, name string) []string {
