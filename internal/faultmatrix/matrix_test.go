@@ -1,6 +1,7 @@
 package faultmatrix
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -222,7 +223,7 @@ func rightData(t *testing.T, w *clitest.Workdir, a api, tg target, r clitest.Res
 func accountsOutput(t *testing.T, w *clitest.Workdir) (map[string]any, error) {
 	grouped, ok := w.Outputs(t)["accounts"].(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("the accounts output is not a map")
+		return nil, errors.New("the accounts output is not a map")
 	}
 	accounts := make(map[string]any, len(grouped))
 	for id, v := range grouped {
