@@ -219,6 +219,14 @@ var cerbyCalls = []cerbyCall{
 	{"ListUsers", func(c *Client) error { _, _, err := c.ListUsers(bg, UserFilter{}); return err }},
 	{"ListUserAccounts", func(c *Client) error { _, err := c.ListUserAccounts(bg, "u1"); return err }},
 	{"AccountNameCandidates", func(c *Client) error { _, err := c.AccountNameCandidates(bg, "Work"); return err }},
+	{"ListMemberAccounts", func(c *Client) error { _, err := c.ListMemberAccounts(bg, "u1"); return err }},
+	{"ReadAccess", func(c *Client) error {
+		access, err := c.ReadAccess(bg, []string{"u1"}, 1)
+		if err == nil && access[0].Gone != nil {
+			return access[0].Gone
+		}
+		return err
+	}},
 }
 
 func memberIDs(members []Member) []string {
