@@ -120,17 +120,26 @@ func (c *Client) memberAccounts(ctx context.Context, userID string, pageConcurre
 	p := newPager(c, l)
 	p.concurrency = pageConcurrency
 	col := newCollector[Account](0)
-	err = p.walk(ctx, col)
-	switch {
-	case err == nil:
-		return col.items, nil
-	case member == nil || !answered(err, http.StatusNotFound, http.StatusMethodNotAllowed):
+	if err := walkOrTell(ctx, c, p, col, member); err != nil {
 		return nil, err
 	}
-	if err := member(ctx, c); err != nil {
-		return nil, err // ErrNotFound when the member is gone
+	return col.items, nil
+}
+
+// walkOrTell walks p into col. A listing whose existence is uncertain that
+// answers 404 or 405 is then told apart by exists, which reads what the
+// listing belongs to: its error (ErrNotFound when that is gone) is the
+// answer, and ErrNotOffered with the listing's note when it exists. A nil
+// exists takes the 404 as it is.
+func walkOrTell[T identified](ctx context.Context, c *Client, p pager[T], col *collector[T], exists func(context.Context, *Client) error) error {
+	err := p.walk(ctx, col)
+	if err == nil || exists == nil || !answered(err, http.StatusNotFound, http.StatusMethodNotAllowed) {
+		return err
 	}
-	return nil, redactError(l.notOffered(err), c.secrets)
+	if err := exists(ctx, c); err != nil {
+		return err
+	}
+	return redactError(p.notOffered(err), c.secrets)
 }
 
 // answered reports whether err is an API answer with one of statuses.

@@ -28,6 +28,9 @@ const (
 const (
 	ScopeReadAccounts = "Read accounts"
 	ScopeReadUsers    = "Read users"
+	// The Cerby API's own; its docs name them on the endpoints only.
+	ScopeReadVaults       = "Read vaults"
+	ScopeReadIntegrations = "Read integrations"
 )
 
 // ErrNotFound is matched (errors.Is) by an *APIError with status 404.
@@ -60,6 +63,9 @@ type UserFilter struct {
 	IsGuest   *bool
 	OnlyInIdP *bool
 	MaxItems  int
+	// IncludeMFAStatus asks the Cerby API for each member's MFA status
+	// (mfaStatus=true); the Read API has none, and ignores it.
+	IncludeMFAStatus bool
 }
 
 // API is the generation of Cerby's API a Client speaks, chosen once at New.

@@ -54,6 +54,9 @@ func (a cerbyAPI) users(f UserFilter) (listing[Member], error) {
 	if f.IsGuest != nil {
 		q.Set("filter[isGuest]", strconv.FormatBool(*f.IsGuest))
 	}
+	if f.IncludeMFAStatus {
+		q.Set("mfaStatus", "true")
+	}
 	return numberListing(a, cerbyUsersPath, q, ScopeReadUsers, decodeCerbyMember), nil
 }
 

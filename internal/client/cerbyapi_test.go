@@ -468,12 +468,16 @@ func TestCerbyAllowedPaths(t *testing.T) {
 			"/api/v1/accounts", "/api/v1/accounts?page%5Bnumber%5D=2&page%5Bsize%5D=100", "/api/v1/accounts/a1",
 			"/api/v1/accounts/x%2Fsecrets", "/api/v1/accounts/a%20b", "/api/v1/users", "/api/v1/users?filter=ann",
 			"/api/v1/users/u1", "/api/v1/users/u1/accounts", "/api/v1/users/u1/accounts?page%5Bnumber%5D=3",
+			"/api/v1/teams", "/api/v1/teams/t1", "/api/v1/teams/t1/members", "/api/v1/teams/t1/accounts?page%5Bnumber%5D=2",
+			"/api/v1/vaults", "/api/v1/integrations", "/api/v1/integrations/i1", "/api/v1/integrations/i1/users",
 		}
 		refused := []string{
 			"/api/v1/accounts/a1/secrets", "/api/v1/accounts/x/secrets", "/api/v1/secrets", "/api/v1/secrets/s1",
 			"/api/v1/secrets/s1/members/m1", "/api/v1/accounts/a1/totp", "/api/v1/accounts/", "/api/v1/accounts/.",
 			"/api/v1/accounts/..", "/api/v1/users/../accounts", "/api/v1/users//accounts", "/api/v1/users/u1/accounts/",
-			"/api/v1/users/u1/teams", "/api/v1/teams", "/api/v1", "/api/v1/", "/", "", "/v1/accounts", "/v1/admin/users",
+			"/api/v1/users/u1/teams", "/api/v1/teams/t1/secrets", "/api/v1/teams/t1/collections", "/api/v1/vaults/v1",
+			"/api/v1/integrations/i1/user", "/api/v1/integrations/i1/entitlements", "/api/v1/integrations/i1/users/u1",
+			"/api/v1/jobs/j1", "/api/v1/collections", "/api/v1", "/api/v1/", "/", "", "/v1/accounts", "/v1/admin/users",
 			"/API/V1/accounts", "/api/v2/accounts", "/api/v1/accounts/a1/x", "/api/v1/accountsx", "/api/v1//accounts",
 		}
 		for _, path := range allowed {

@@ -35,6 +35,7 @@ type cerbyMeta struct {
 type cerbyResource struct {
 	ID         json.RawMessage `json:"id"`
 	Attributes json.RawMessage `json:"attributes"`
+	Meta       json.RawMessage `json:"meta"` // read by a resourceMetaReader only
 }
 
 // cerbyAccountAttributes are an account's attributes, named as the Cerby API
@@ -74,18 +75,24 @@ type cerbyAccountAttributes struct {
 	Meta               RawJSON    `json:"meta"`
 }
 
-// cerbyUserAttributes are a member's attributes (§5.2); mfaStatus is not
-// asked for.
+// cerbyUserAttributes are a member's attributes (§5.2); mfaStatus is null
+// unless asked for.
 type cerbyUserAttributes struct {
-	FirstName    *string `json:"firstName"`
-	LastName     *string `json:"lastName"`
-	Email        *string `json:"email"`
-	Status       *string `json:"status"`
-	Role         *string `json:"role"`
-	IsGuest      *bool   `json:"isGuest"`
-	CreatedAt    *string `json:"createdAt"`
-	UpdatedAt    *string `json:"updatedAt"`
-	LastActivity *string `json:"lastActivity"`
+	FirstName    *string         `json:"firstName"`
+	LastName     *string         `json:"lastName"`
+	Email        *string         `json:"email"`
+	Status       *string         `json:"status"`
+	Role         *string         `json:"role"`
+	IsGuest      *bool           `json:"isGuest"`
+	CreatedAt    *string         `json:"createdAt"`
+	UpdatedAt    *string         `json:"updatedAt"`
+	LastActivity *string         `json:"lastActivity"`
+	MfaStatus    *cerbyMFAStatus `json:"mfaStatus"`
+}
+
+type cerbyMFAStatus struct {
+	MfaEnabled        *bool   `json:"mfaEnabled"`
+	MfaEnrollmentDate *string `json:"mfaEnrollmentDate"`
 }
 
 // cerbyThirdPartyAccountKeys are the account attributes only a third party
@@ -129,10 +136,14 @@ func decodeCerbyMember(id string, attrs []byte) (Member, []string, error) {
 	if _, err := decodeAttributes(attrs, &u, nil); err != nil {
 		return Member{}, nil, err
 	}
-	return Member{
+	m := Member{
 		ID: id, FirstName: u.FirstName, LastName: u.LastName, Email: u.Email, Status: u.Status, Role: u.Role,
 		IsGuest: u.IsGuest, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, LastActivity: u.LastActivity,
-	}, nil, nil
+	}
+	if u.MfaStatus != nil {
+		m.MfaEnabled, m.MfaEnrollmentDate = u.MfaStatus.MfaEnabled, u.MfaStatus.MfaEnrollmentDate
+	}
+	return m, nil, nil
 }
 
 // decodeAttributes: missing or null attributes leave everything null; any
@@ -297,6 +308,9 @@ func decodeResource[T identified](r cerbyResource, decode resourceDecoder[T]) (T
 	item, warnings, err := decode(id, r.Attributes)
 	if err != nil {
 		return item, nil, fmt.Errorf("id %s: %w", truncate(cleanText(id), 60), err)
+	}
+	if m, ok := any(&item).(resourceMetaReader); ok {
+		warnings = append(warnings, m.readResourceMeta(r.Meta)...)
 	}
 	return item, warnings, nil
 }

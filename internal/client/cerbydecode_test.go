@@ -282,7 +282,8 @@ func TestCerbyDecodeMembers(t *testing.T) {
 	want := []Member{
 		{ID: "m1", FirstName: strPtr("Ann"), LastName: strPtr("Smith"), Email: strPtr("ann@acme.test"), Status: strPtr("live"),
 			Role: strPtr("workspace_admin"), IsGuest: boolPtr(false), CreatedAt: strPtr("2026-01-02T03:04:05.123+00:00"),
-			UpdatedAt: strPtr("2026-01-02T03:04:05Z"), LastActivity: strPtr("2026-01-02T03:04:05.123456")},
+			UpdatedAt: strPtr("2026-01-02T03:04:05Z"), LastActivity: strPtr("2026-01-02T03:04:05.123456"),
+			MfaEnabled: boolPtr(true), MfaEnrollmentDate: strPtr("2026-01-01")},
 		{ID: "m2"},
 		{ID: "m3", Role: strPtr("some_new_role"), IsGuest: boolPtr(true), Status: strPtr("pending")},
 	}

@@ -21,13 +21,14 @@ import (
 // The json names of the Cerby API's structs, case-folded, for keys that
 // match no field exactly.
 var (
-	cerbyDocumentTags = foldedTags(jsonTags[cerbyDocument]())
-	cerbyLinksTags    = foldedTags(jsonTags[cerbyLinks]())
-	cerbyMetaTags     = foldedTags(jsonTags[cerbyMeta]())
-	cerbyPageTags     = foldedTags([]string{"total"}) // cerbyMeta.Page
-	cerbyResourceTags = foldedTags(jsonTags[cerbyResource]())
-	cerbyAccountTags  = foldedTags(jsonTags[cerbyAccountAttributes]())
-	cerbyUserTags     = foldedTags(jsonTags[cerbyUserAttributes]())
+	cerbyDocumentTags  = foldedTags(jsonTags[cerbyDocument]())
+	cerbyLinksTags     = foldedTags(jsonTags[cerbyLinks]())
+	cerbyMetaTags      = foldedTags(jsonTags[cerbyMeta]())
+	cerbyPageTags      = foldedTags([]string{"total"}) // cerbyMeta.Page
+	cerbyResourceTags  = foldedTags(jsonTags[cerbyResource]())
+	cerbyAccountTags   = foldedTags(jsonTags[cerbyAccountAttributes]())
+	cerbyUserTags      = foldedTags(jsonTags[cerbyUserAttributes]())
+	cerbyMFAStatusTags = foldedTags(jsonTags[cerbyMFAStatus]())
 )
 
 // usualCerbyDecoders are the resource decoders this reader reads as; a page
@@ -337,6 +338,29 @@ func (d *pageDecoder) cerbyUserKey(m *Member, key string) bool {
 		return d.readStringPtr(&m.UpdatedAt)
 	case "lastActivity":
 		return d.readStringPtr(&m.LastActivity)
+	case "mfaStatus":
+		return d.readMFAStatus(m)
 	}
 	return d.otherKey(key, cerbyUserTags, func(tag string) bool { return d.cerbyUserKey(m, tag) })
+}
+
+// readMFAStatus reads mfaStatus into m's two fields. Like encoding/json
+// into a struct pointer, null clears both, and an object (even a repeated
+// one) sets only the keys it has.
+func (d *pageDecoder) readMFAStatus(m *Member) bool {
+	if d.literal("null") {
+		m.MfaEnabled, m.MfaEnrollmentDate = nil, nil
+		return true
+	}
+	return d.readObject(func(key string) bool { return d.mfaStatusKey(m, key) })
+}
+
+func (d *pageDecoder) mfaStatusKey(m *Member, key string) bool {
+	switch key {
+	case "mfaEnabled":
+		return d.readBoolPtr(&m.MfaEnabled)
+	case "mfaEnrollmentDate":
+		return d.readStringPtr(&m.MfaEnrollmentDate)
+	}
+	return d.otherKey(key, cerbyMFAStatusTags, func(tag string) bool { return d.mfaStatusKey(m, tag) })
 }

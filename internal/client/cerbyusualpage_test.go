@@ -279,15 +279,22 @@ func TestCerbyUsualPageUserAttributes(t *testing.T) {
 	}{
 		"every attribute": {`"firstName":"Ann","lastName":"Smith","email":"ann@x","status":"live","role":"workspace_admin",
 			"isGuest":false,"createdAt":"c","updatedAt":"u","lastActivity":null`, usual},
-		"mfaStatus is not read":  {`"firstName":"A","mfaStatus":{"mfaEnabled":true,"mfaEnrollmentDate":"2026-01-01"}`, usual},
-		"meta is not read":       {`"meta":{"x":1},"label":5,"createdBy":7`, usual},
-		"folded keys":            {`"FIRSTNAME":"A","isguest":true,"LastActivity":"l"`, usual},
-		"duplicate: last wins":   {`"role":"a","role":"b","isGuest":true,"isGuest":null`, usual},
-		"non-ASCII key":          {`"ſtatus":"x"`, bails},
-		"invalid UTF-8 in email": {`"email":"` + "\xc0\xaf" + `"`, bails},
-		"isGuest a string":       {`"isGuest":"no"`, neither},
-		"lastName an object":     {`"lastName":{}`, neither},
-		"status a number":        {`"status":1`, neither}, // no attribute of a member is lenient
+		"mfaStatus":                         {`"firstName":"A","mfaStatus":{"mfaEnabled":true,"mfaEnrollmentDate":"2026-01-01"}`, usual},
+		"mfaStatus null":                    {`"mfaStatus":null`, usual},
+		"mfaStatus empty":                   {`"mfaStatus":{}`, usual},
+		"mfaStatus folded, nested keys too": {`"MFASTATUS":{"MfaEnabled":false,"mfaenrollmentdate":null,"other":[1]}`, usual},
+		"mfaStatus repeated: merged":        {`"mfaStatus":{"mfaEnabled":true},"mfaStatus":{"mfaEnrollmentDate":"d"}`, usual},
+		"mfaStatus then null":               {`"mfaStatus":{"mfaEnabled":true},"mfaStatus":null`, usual},
+		"mfaStatus a string":                {`"mfaStatus":"yes"`, neither},
+		"mfaEnabled a string":               {`"mfaStatus":{"mfaEnabled":"yes"}`, neither},
+		"meta is not read":                  {`"meta":{"x":1},"label":5,"createdBy":7`, usual},
+		"folded keys":                       {`"FIRSTNAME":"A","isguest":true,"LastActivity":"l"`, usual},
+		"duplicate: last wins":              {`"role":"a","role":"b","isGuest":true,"isGuest":null`, usual},
+		"non-ASCII key":                     {`"ſtatus":"x"`, bails},
+		"invalid UTF-8 in email":            {`"email":"` + "\xc0\xaf" + `"`, bails},
+		"isGuest a string":                  {`"isGuest":"no"`, neither},
+		"lastName an object":                {`"lastName":{}`, neither},
+		"status a number":                   {`"status":1`, neither}, // no attribute of a member is lenient
 	} {
 		checkCerbyFate(t, name, `{"data":[{"id":"m","type":"user","attributes":{`+tt.attrs+`}}],"links":{"next":null}}`, decodeCerbyMember, tt.fate)
 	}
@@ -298,11 +305,12 @@ func TestCerbyUsualPageUserAttributes(t *testing.T) {
 // the reader has no case for would be skipped, and the page differ.
 func TestCerbyUsualPageReadsEveryField(t *testing.T) {
 	samples := map[reflect.Type]string{
-		reflect.TypeFor[*string]():    `"s"`,
-		reflect.TypeFor[*bool]():      `true`,
-		reflect.TypeFor[RawJSON]():    `{"k":[1]}`,
-		reflect.TypeFor[[]string]():   `["x"]`,
-		reflect.TypeFor[*CreatedBy](): `{"id":"u","email":"e"}`,
+		reflect.TypeFor[*string]():         `"s"`,
+		reflect.TypeFor[*bool]():           `true`,
+		reflect.TypeFor[RawJSON]():         `{"k":[1]}`,
+		reflect.TypeFor[[]string]():        `["x"]`,
+		reflect.TypeFor[*CreatedBy]():      `{"id":"u","email":"e"}`,
+		reflect.TypeFor[*cerbyMFAStatus](): `{"mfaEnabled":false,"mfaEnrollmentDate":"d"}`,
 	}
 	check := func(f reflect.StructField, read func(body string) (usual bool, changed bool)) {
 		sample, known := samples[f.Type]

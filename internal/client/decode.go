@@ -10,7 +10,7 @@ import (
 
 // identified is an item that can be deduplicated.
 type identified interface {
-	Account | Member
+	Account | Member | Team | teamMember | Vault | Integration | IntegrationUser
 	itemID() string
 }
 

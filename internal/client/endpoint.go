@@ -140,8 +140,12 @@ func pathSegment(what, id string) (string, error) {
 // (pathSegment). Nothing that returns a password, a secret's value or a TOTP
 // code is here, so no id and no link can reach one.
 var allowedPaths = map[API][]string{
-	ReadAPI:  {"/v1/accounts", "/v1/accounts/*", "/v1/admin/users", "/v1/users/*/accounts"},
-	CerbyAPI: {"/api/v1/accounts", "/api/v1/accounts/*", "/api/v1/users", "/api/v1/users/*", "/api/v1/users/*/accounts"},
+	ReadAPI: {"/v1/accounts", "/v1/accounts/*", "/v1/admin/users", "/v1/users/*/accounts"},
+	CerbyAPI: {
+		"/api/v1/accounts", "/api/v1/accounts/*", "/api/v1/users", "/api/v1/users/*", "/api/v1/users/*/accounts",
+		"/api/v1/teams", "/api/v1/teams/*", "/api/v1/teams/*/members", "/api/v1/teams/*/accounts",
+		"/api/v1/vaults", "/api/v1/integrations", "/api/v1/integrations/*", "/api/v1/integrations/*/users",
+	},
 }
 
 // allowed reports whether u is on the configured origin and one of the

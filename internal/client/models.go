@@ -118,6 +118,10 @@ type Member struct {
 	UpdatedAt    *string `json:"updatedAt"`
 	LastActivity *string `json:"lastActivity"`
 	Meta         RawJSON `json:"meta"`
+
+	// The Cerby API's mfaStatus, sent only when asked (IncludeMFAStatus).
+	MfaEnabled        *bool   `json:"-"`
+	MfaEnrollmentDate *string `json:"-"`
 }
 
 func (m Member) itemID() string { return m.ID }
@@ -137,4 +141,78 @@ func (r *RawJSON) UnmarshalJSON(data []byte) error {
 	}
 	*r = RawJSON(data)
 	return nil
+}
+
+// Team is one of the Cerby API's teams (contract/cerby-api.md §4).
+type Team struct {
+	ID          string
+	Name        *string
+	Type        *string // scim_managed or user_managed (attributes.type, not the resource type)
+	WorkspaceID *string
+	VaultID     *string // documented by the 2025 OpenAPI file only
+	CreatedAt   *string
+	UpdatedAt   *string
+}
+
+func (t Team) itemID() string { return t.ID }
+
+// teamMember is one item of a team's members listing, by the member's id.
+type teamMember struct{ userID string }
+
+func (m teamMember) itemID() string { return m.userID }
+
+// Vault is one of the Cerby API's vaults.
+type Vault struct {
+	ID            string
+	Name          *string
+	Scheme        *string // local_encryption_key, kms_byo or akv
+	State         *string
+	CreatedByType *string
+	CreatedBy     *string
+	WorkspaceID   *string
+	CreatedAt     *string
+	UpdatedAt     *string
+}
+
+func (v Vault) itemID() string { return v.ID }
+
+// Integration is one business hub integration: an account-like resource.
+type Integration struct {
+	ID          string
+	Label       *string
+	Application *string
+	Workspace   *string
+	CreatedAt   *string
+	CreatedBy   *string
+	UpdatedAt   *string
+}
+
+func (i Integration) itemID() string { return i.ID }
+
+// IntegrationUser is one seat of an integration: a member, the member's role
+// there and entitlements, and the app's own fields.
+type IntegrationUser struct {
+	ID           string
+	FirstName    *string
+	LastName     *string
+	Email        *string
+	Status       *string
+	IsGuest      *bool
+	Role         *string // owner or collaborator
+	CreatedAt    *string
+	UpdatedAt    *string
+	Entitlements []Entitlement // nil when absent
+	// DynamicFields is the resource's meta.dynamicFields as sent, "" when
+	// absent or null.
+	DynamicFields RawJSON
+}
+
+func (u IntegrationUser) itemID() string { return u.ID }
+
+// Entitlement is one entitlement of a seat.
+type Entitlement struct {
+	Key   *string
+	Label *string
+	Group *string
+	Value *string // a value that is not a string is kept as its JSON text
 }
