@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -25,12 +26,13 @@ func newUsersDataSource() datasource.DataSource { return &usersDataSource{} }
 
 type usersModel struct {
 	memberSelection
-	OnlyInIdP types.Bool      `tfsdk:"only_in_idp"`
-	MaxItems  types.Int64     `tfsdk:"max_items"`
-	Users     []client.Member `tfsdk:"users"` // written as memberModel (stateViewOf)
-	IDs       []string        `tfsdk:"ids"`
-	Truncated types.Bool      `tfsdk:"truncated"`
-	Timeouts  timeouts.Value  `tfsdk:"timeouts"`
+	OnlyInIdP        types.Bool      `tfsdk:"only_in_idp"`
+	IncludeMFAStatus types.Bool      `tfsdk:"include_mfa_status"`
+	MaxItems         types.Int64     `tfsdk:"max_items"`
+	Users            []client.Member `tfsdk:"users"` // written as memberModel (stateViewOf)
+	IDs              []string        `tfsdk:"ids"`
+	Truncated        types.Bool      `tfsdk:"truncated"`
+	Timeouts         timeouts.Value  `tfsdk:"timeouts"`
 }
 
 // refusedOnCerbyAPI lists the arguments the Cerby API cannot honour (C5).
@@ -53,11 +55,18 @@ func (d *usersDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 			"`statuses` as `filter[status]` when it holds one value, and `is_guest` as `filter[isGuest]`; " +
 			"the provider then applies `statuses`, `is_guest` and `user_ids` exactly itself, so the answer is exact whether or not the server honours them; " +
 			"`only_in_idp` is refused. " +
+			"`include_mfa_status` adds each member's MFA enrollment on the Cerby API (`mfaStatus=true`); the Read API has none. " +
 			"Members are ordered by email (case-insensitive), then id.",
 		Attributes: withAttributes(memberSelectionAttributes(), map[string]schema.Attribute{
 			"only_in_idp": schema.BoolAttribute{
 				Optional:            true,
 				MarkdownDescription: "`true` for users of the identity provider who are not yet in the workspace: the Read API's `onlyInIdp`." + refusedOnCerbyAPIText,
+			},
+			"include_mfa_status": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "`true` to fill each member's `mfa_enabled` and `mfa_enrollment_date`: the Cerby API's `mfaStatus=true`, " +
+					"under the listing's own `" + client.ScopeReadUsers + "` scope and role. Defaults to `false`: not asked, those two stay null. " +
+					"The Read API sends no MFA status, so there it has no effect (with a warning) and they stay null.",
 			},
 			"max_items": schema.Int64Attribute{
 				Optional: true,
@@ -98,6 +107,12 @@ func (d *usersDataSource) readState(ctx context.Context, config tfsdk.Config, di
 	filter := model.userFilter()
 	filter.OnlyInIdP = model.OnlyInIdP.ValueBoolPointer()
 	filter.MaxItems = int(model.MaxItems.ValueInt64())
+	filter.IncludeMFAStatus = model.IncludeMFAStatus.ValueBool()
+	if filter.IncludeMFAStatus && d.data.client.API() != client.CerbyAPI {
+		diags.AddAttributeWarning(path.Root("include_mfa_status"), "include_mfa_status has no effect on the "+d.data.client.API().String(),
+			"The "+d.data.client.API().String()+" sends no member's MFA status, so mfa_enabled and mfa_enrollment_date stay null. "+
+				"Remove include_mfa_status, or read the Cerby API (api = \""+apiCerby+"\" and workspace in the provider block), which sends it.")
+	}
 	members, truncated, err := d.data.client.ListUsers(ctx, filter)
 	if err != nil {
 		addReadError(ctx, diags, "Cannot read Cerby users", err)

@@ -20,6 +20,9 @@ type memberModel struct {
 	UpdatedAt    types.String `tfsdk:"updated_at"`
 	LastActivity types.String `tfsdk:"last_activity"`
 	MetaJSON     types.String `tfsdk:"meta_json"`
+	// The Cerby API's mfaStatus, filled only with include_mfa_status.
+	MfaEnabled        types.Bool   `tfsdk:"mfa_enabled"`
+	MfaEnrollmentDate types.String `tfsdk:"mfa_enrollment_date"`
 }
 
 func memberModelFrom(m *client.Member) memberModel {
@@ -35,6 +38,9 @@ func memberModelFrom(m *client.Member) memberModel {
 		UpdatedAt:    types.StringPointerValue(m.UpdatedAt),
 		LastActivity: types.StringPointerValue(m.LastActivity),
 		MetaJSON:     rawJSONValue(m.Meta),
+
+		MfaEnabled:        types.BoolPointerValue(m.MfaEnabled),
+		MfaEnrollmentDate: types.StringPointerValue(m.MfaEnrollmentDate),
 	}
 }
 
@@ -61,6 +67,15 @@ var memberFields = []modelField{
 	{"last_activity", stringField, "Time of the member's last activity; null when never active." + timestampNote,
 		fieldSource{readAPI: "lastActivity", cerbyAPI: "lastActivity", cerbyAPINote: "documented by the Cerby API's 2025 OpenAPI file only, so likely null there"}},
 	{"meta_json", stringField, "The free-form `meta` object as JSON; null when absent. Decode with `jsondecode()`.", readAPIOnly("meta")},
+	{"mfa_enabled", boolField, "Whether the member has enrolled multi-factor authentication: null unless `include_mfa_status = true` " +
+		"(and then null where the API sends no `mfaStatus` for the member). " + mfaStatusNote,
+		cerbyAPIOnly("mfaStatus.mfaEnabled")},
+	{"mfa_enrollment_date", stringField, "Time the member enrolled multi-factor authentication: null unless `include_mfa_status = true`, " +
+		"and null when the member has not enrolled." + timestampNote + " " + mfaStatusNote,
+		cerbyAPIOnly("mfaStatus.mfaEnrollmentDate")},
 }
+
+// mfaStatusNote says what asking for the members' MFA status needs.
+const mfaStatusNote = "Asked with `mfaStatus=true` on `GET /api/v1/users`, under the same `" + client.ScopeReadUsers + "` scope and role as the listing."
 
 func memberAttributes() map[string]schema.Attribute { return computedAttributes(memberFields) }

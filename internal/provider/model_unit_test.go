@@ -163,6 +163,7 @@ func TestMemberModelFrom(t *testing.T) {
 		"email": "jane@example.com", "status": "live", "role": "workspace_owner", "isGuest": false,
 		"createdAt": "2024-01-01T00:00:00", "updatedAt": "2024-01-02T00:00:00", "lastActivity": "2024-01-03T00:00:00",
 		"meta": {"a": [1]}}`))
+	full.MfaEnabled, full.MfaEnrollmentDate = types.BoolValue(false), types.StringValue("2024-01-04T00:00:00Z") // decoded from mfaStatus by the Cerby API's decoder only
 	if nulls := nullFields(full); len(nulls) > 0 {
 		t.Errorf("fields left null although the API sent them: %v", nulls)
 	}
@@ -292,12 +293,17 @@ func TestMemberFieldSourcesMatchWhatEachAPIFills(t *testing.T) {
 		"meta": {"a": [1]}}`))
 	assertSameNames(t, "Read API", nullFields(full), nullOn(memberFields, readAPIKey))
 
-	c := testClient(t, client.CerbyAPI, map[string]answer{"/api/v1/users": ok(cerbyAPIUsersJSON)})
-	members, _, err := c.ListUsers(context.Background(), client.UserFilter{})
+	withMFA := strings.Replace(cerbyAPIUsersJSON, `"lastActivity"`, `"mfaStatus": {"mfaEnabled": true, "mfaEnrollmentDate": "2024-01-04T00:00:00+00:00"}, "lastActivity"`, 1)
+	c := testClient(t, client.CerbyAPI, map[string]answer{"/api/v1/users": ok(withMFA)})
+	members, _, err := c.ListUsers(context.Background(), client.UserFilter{IncludeMFAStatus: true})
 	if err != nil || len(members) != 1 {
 		t.Fatalf("ListUsers = %d members, %v; want 1", len(members), err)
 	}
-	assertSameNames(t, "Cerby API", nullFields(memberModelOf(members[0])), nullOn(memberFields, cerbyAPIKey))
+	m := memberModelOf(members[0])
+	assertSameNames(t, "Cerby API", nullFields(m), nullOn(memberFields, cerbyAPIKey))
+	if !m.MfaEnabled.Equal(types.BoolValue(true)) || !m.MfaEnrollmentDate.Equal(types.StringValue("2024-01-04T00:00:00+00:00")) {
+		t.Errorf("mfa_enabled=%s mfa_enrollment_date=%s, want true and the date as sent", m.MfaEnabled, m.MfaEnrollmentDate)
+	}
 }
 
 func ptr(s string) *string { return &s }
