@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -148,6 +149,99 @@ func refuseOnCerbyAPI(api client.API, instead string, diags *diag.Diagnostics, a
 				a.name, api, a.name, instead))
 	}
 	return ok
+}
+
+// cerbyAPIOnlyText ends the description of a data source only the Cerby API
+// serves (cerby_teams, cerby_team, cerby_vaults, cerby_integrations,
+// cerby_integration_users).
+const cerbyAPIOnlyText = " Cerby API only: with the provider on the Read API, which has no such listing, the read fails at plan time before any request, " +
+	"saying so; choose the Cerby API with `api = \"" + apiCerby + "\"` and `workspace` in the provider block (or `" + envAPI + "` and `" + envWorkspace + "`)."
+
+// requireCerbyAPI is refuseOnCerbyAPI's counterpart for a data source only
+// the Cerby API serves: on any other API it adds one error, on no attribute
+// (the data source as a whole cannot be read there), that names the data
+// source and how to choose the Cerby API, before any request. It reports
+// whether the read may go on.
+func requireCerbyAPI(api client.API, dataSource string, diags *diag.Diagnostics) bool {
+	if api == client.CerbyAPI {
+		return true
+	}
+	diags.AddError(dataSource+" needs the Cerby API",
+		fmt.Sprintf("`%s` reads what only the Cerby API (`https://<workspace>.cerby.com/api/v1`) offers, and the provider is reading the %s, which has no such listing. "+
+			"Set `api = %q` and `workspace = \"<your workspace>\"` in the provider block (or the %s and %s environment variables), "+
+			"with an API key made for the Cerby API; or remove this data source.",
+			dataSource, api, apiCerby, envAPI, envWorkspace))
+	return false
+}
+
+// cerbyField is one computed attribute of an object only the Cerby API
+// serves: what it is, and the resource key it is read from, which its
+// description names (C11).
+type cerbyField struct {
+	name        string
+	kind        fieldKind // stringField, boolField or stringListField
+	description string
+	key         string // the resource's key: `id`, or one of its attributes
+}
+
+func (f cerbyField) fullDescription() string {
+	if f.key == "id" {
+		return f.description + " Cerby API only (the resource's `id`)."
+	}
+	return f.description + " Cerby API only (its `" + f.key + "`); null when the API does not send it."
+}
+
+// cerbyAttributes is the schema of a table of cerbyFields.
+func cerbyAttributes(fields []cerbyField) map[string]schema.Attribute {
+	attrs := make(map[string]schema.Attribute, len(fields))
+	for _, f := range fields {
+		switch f.kind {
+		case boolField:
+			attrs[f.name] = schema.BoolAttribute{Computed: true, MarkdownDescription: f.fullDescription()}
+		case stringListField:
+			attrs[f.name] = schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: f.fullDescription()}
+		default:
+			attrs[f.name] = schema.StringAttribute{Computed: true, MarkdownDescription: f.fullDescription()}
+		}
+	}
+	return attrs
+}
+
+// modelsOf maps the client's items to their models, in order; never nil, so
+// that none is an empty list rather than null.
+func modelsOf[S, M any](items []S, toModel func(*S) M) []M {
+	out := make([]M, len(items))
+	for i := range items {
+		out[i] = toModel(&items[i])
+	}
+	return out
+}
+
+// maxItemsAttribute is the optional max_items of a listing of what.
+func maxItemsAttribute(what string) schema.Attribute {
+	return schema.Int64Attribute{
+		Optional: true,
+		MarkdownDescription: "Stop reading once this many " + what + " were found (at least 1), then sort them; `truncated` tells whether more were left. " +
+			"Without it every page is read. Needs no scope of its own.",
+		Validators: []validator.Int64{int64validator.AtLeast(1)},
+	}
+}
+
+// idsAttribute is the computed ids of a list attribute.
+func idsAttribute(list string) schema.Attribute {
+	return schema.ListAttribute{
+		Computed:            true,
+		ElementType:         types.StringType,
+		MarkdownDescription: "Ids of `" + list + "`, in the same order.",
+	}
+}
+
+// truncatedAttribute is the computed truncated of a listing of what.
+func truncatedAttribute(what string) schema.Attribute {
+	return schema.BoolAttribute{
+		Computed:            true,
+		MarkdownDescription: "Whether `max_items` stopped the read before every one of the " + what + " was read.",
+	}
 }
 
 // memberSelection is the arguments that select workspace members, the same

@@ -204,6 +204,11 @@ func (p *cerbyProvider) DataSources(context.Context) []func() datasource.DataSou
 		newUsersDataSource,
 		newUserAccountsDataSource,
 		newAccessDataSource,
+		newTeamsDataSource,
+		newTeamDataSource,
+		newVaultsDataSource,
+		newIntegrationsDataSource,
+		newIntegrationUsersDataSource,
 	}
 }
 

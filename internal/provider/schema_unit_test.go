@@ -156,11 +156,16 @@ func requireNoDiags(t *testing.T, what string, diags diag.Diagnostics) {
 func TestDataSourceModelsMatchTheirSchemas(t *testing.T) {
 	ctx := context.Background()
 	models := map[string]reflect.Type{
-		"cerby_accounts":      reflect.TypeFor[accountsModel](),
-		"cerby_account":       reflect.TypeFor[accountDataSourceModel](),
-		"cerby_users":         reflect.TypeFor[usersModel](),
-		"cerby_user_accounts": reflect.TypeFor[userAccountsModel](),
-		"cerby_access":        reflect.TypeFor[accessModel](),
+		"cerby_accounts":          reflect.TypeFor[accountsModel](),
+		"cerby_account":           reflect.TypeFor[accountDataSourceModel](),
+		"cerby_users":             reflect.TypeFor[usersModel](),
+		"cerby_user_accounts":     reflect.TypeFor[userAccountsModel](),
+		"cerby_access":            reflect.TypeFor[accessModel](),
+		"cerby_teams":             reflect.TypeFor[teamsModel](),
+		"cerby_team":              reflect.TypeFor[teamDataSourceModel](),
+		"cerby_vaults":            reflect.TypeFor[vaultsModel](),
+		"cerby_integrations":      reflect.TypeFor[integrationsModel](),
+		"cerby_integration_users": reflect.TypeFor[integrationUsersModel](),
 	}
 	p := &cerbyProvider{version: "test"}
 	for _, newDataSource := range p.DataSources(ctx) {
@@ -302,7 +307,7 @@ func objectAttributes(t *testing.T) map[string]map[string]schema.Attribute {
 	t.Helper()
 	objects := map[string]map[string]schema.Attribute{}
 	for name, s := range dataSourceSchemas(t) {
-		if name == "cerby_account" {
+		if name == "cerby_account" || name == "cerby_team" {
 			objects[name] = s.Attributes
 			continue
 		}
@@ -312,8 +317,9 @@ func objectAttributes(t *testing.T) map[string]map[string]schema.Attribute {
 			}
 		}
 	}
-	if len(objects) != 5 {
-		t.Fatalf("found %d account, member or grant objects, want 5 (cerby_account, the three lists and cerby_access.grants): %v", len(objects), slices.Sorted(maps.Keys(objects)))
+	if len(objects) != 10 {
+		t.Fatalf("found %d objects, want 10 (cerby_account and cerby_team, the three account and member lists, cerby_access.grants "+
+			"and the lists of the four Cerby API listings): %v", len(objects), slices.Sorted(maps.Keys(objects)))
 	}
 	return objects
 }
@@ -344,8 +350,11 @@ func TestEveryAccountAndMemberAttributeSaysWhichAPIFillsIt(t *testing.T) {
 			if !strings.Contains(d, "Both APIs") && !strings.Contains(d, "Read API only") && !strings.Contains(d, "Cerby API only") {
 				t.Errorf("%s.%s does not say which API fills it: %q", where, name, d)
 			}
-			if nested, ok := a.(schema.SingleNestedAttribute); ok {
+			switch nested := a.(type) {
+			case schema.SingleNestedAttribute:
 				check(where+"."+name, nested.Attributes)
+			case schema.ListNestedAttribute:
+				check(where+"."+name+"[*]", nested.NestedObject.Attributes)
 			}
 		}
 	}
@@ -357,6 +366,9 @@ func TestEveryAccountAndMemberAttributeSaysWhichAPIFillsIt(t *testing.T) {
 func TestDataSourceDescriptionsNameBothAPIs(t *testing.T) {
 	for name, s := range dataSourceSchemas(t) {
 		d := s.MarkdownDescription
+		if cerbyAPIOnlyDataSources[name] {
+			continue // TestCerbyAPIOnlyDataSourcesSaySo
+		}
 		for _, want := range []string{"`GET /v1/", "`GET /api/v1/", "Read API", "Cerby API"} {
 			if !strings.Contains(d, want) {
 				t.Errorf("%s's description does not mention %q: %s", name, want, d)
