@@ -22,7 +22,7 @@ import (
 )
 
 // The ephemeral resources are the list data sources again (cerby_accounts,
-// cerby_users, cerby_access), for policy gates: Terraform (1.10 and later)
+// cerby_users, cerby_access, cerby_vaults), for policy gates: Terraform (1.10 and later)
 // and OpenTofu (1.11 and later) open them during plan and apply and never
 // write their result to the state or the plan file, so a gate can judge
 // every member's name and email without storing them.
@@ -40,6 +40,7 @@ var ephemeralDataSources = []func() datasource.DataSource{
 	newAccountsDataSource,
 	newUsersDataSource,
 	newAccessDataSource,
+	newVaultsDataSource, // no personal data, but a policy gate on vault encryption wants nothing stored either
 }
 
 // ephemeralResources is the provider's EphemeralResources.
