@@ -388,6 +388,13 @@ var cerbyTemplates = []*regexp.Regexp{
 	regexp.MustCompile(`^/api/v1/users$`),
 	regexp.MustCompile(`^/api/v1/users/([^/]+)$`),
 	regexp.MustCompile(`^/api/v1/users/([^/]+)/accounts$`),
+	regexp.MustCompile(`^/api/v1/teams$`),
+	regexp.MustCompile(`^/api/v1/teams/([^/]+)$`),
+	regexp.MustCompile(`^/api/v1/teams/([^/]+)/(?:members|accounts)$`),
+	regexp.MustCompile(`^/api/v1/vaults$`),
+	regexp.MustCompile(`^/api/v1/integrations$`),
+	regexp.MustCompile(`^/api/v1/integrations/([^/]+)$`),
+	regexp.MustCompile(`^/api/v1/integrations/([^/]+)/users$`),
 }
 
 // hostileIDs try to leave their path segment.
@@ -408,7 +415,7 @@ func TestCerbyNoSecretPathCanBeReached(t *testing.T) {
 	s := &linkingServer{}
 	srv := httptest.NewServer(s)
 	defer srv.Close()
-	ids := map[string]bool{"u1": true, "a1": true} // the ids cerbyCalls pass
+	ids := map[string]bool{"u1": true, "a1": true, "t1": true, "i1": true} // the ids cerbyCalls pass
 	for _, id := range hostileIDs {
 		ids[id] = true
 		s.next = ""
@@ -416,6 +423,10 @@ func TestCerbyNoSecretPathCanBeReached(t *testing.T) {
 		c, _ := newTestClient(t, srv, func(o *Options) { o.API = CerbyAPI })
 		_, _ = c.GetAccount(bg, id)
 		_, _ = c.ListUserAccounts(bg, id)
+		_, _ = c.GetTeam(bg, id)
+		_, _ = c.ListTeamMemberIDs(bg, id)
+		_, _ = c.ListTeamAccountIDs(bg, id)
+		_, _, _ = c.ListIntegrationUsers(bg, id, 0)
 		record(&s.hits)
 	}
 	for _, next := range append(offListingLinks, "https://evil.test/api/v1/accounts/x/secrets", "//evil.test/secrets", "?secrets=1#totp") {
@@ -700,6 +711,9 @@ var cerbyScopes = map[string]string{
 	"ListAccounts": ScopeReadAccounts, "GetAccount": ScopeReadAccounts, "ListUsers": ScopeReadUsers,
 	"ListUserAccounts": ScopeReadUsers, "AccountNameCandidates": ScopeReadAccounts,
 	"ListMemberAccounts": ScopeReadAccounts, "ReadAccess": ScopeReadAccounts, // no member read first
+	"ListTeams": ScopeReadUsers, "GetTeam": ScopeReadUsers, "ListTeamMemberIDs": ScopeReadUsers,
+	"ListTeamAccountIDs": ScopeReadUsers + " and " + ScopeReadAccounts, "ListVaults": ScopeReadVaults,
+	"ListIntegrations": ScopeReadIntegrations, "ListIntegrationUsers": ScopeReadUsers + " and " + ScopeReadIntegrations,
 }
 
 func TestCerbyUnauthorizedNamesTheScope(t *testing.T) {
@@ -711,8 +725,8 @@ func TestCerbyUnauthorizedNamesTheScope(t *testing.T) {
 func TestCerbyForbiddenNamesTheRoleAndTheScope(t *testing.T) {
 	for name, err := range callCerby(t, 403, `{"errors":[{"status":403,"title":"Forbidden"}]}`, nil) {
 		mustContain(t, name, err, "403 Forbidden: Forbidden", "Your workspace role does not allow this call", `or the API key lacks the "`+cerbyScopes[name]+`" scope`)
-		if admin := strings.Contains(err.Error(), "Admin role or higher"); admin != (cerbyScopes[name] == ScopeReadUsers) {
-			t.Errorf("%s: %q should name the Admin role exactly when it lists members", name, err)
+		if admin := strings.Contains(err.Error(), "Admin role or higher"); admin != needsAdmin(cerbyScopes[name]) {
+			t.Errorf("%s: %q should name the Admin role exactly when it reads members, teams or vaults", name, err)
 		}
 		if strings.Contains(err.Error(), "cerby_api") {
 			t.Errorf("%s: %q suggests the API it already uses", name, err)

@@ -13,8 +13,8 @@ import (
 // `go test -fuzz FuzzX ./internal/client/` explores from them. Each asserts
 // what the walk relies on, not only the absence of a panic.
 
-// FuzzDecodeCerbyList: whatever the body, a page is decoded the same way
-// twice; an error comes alone and names the endpoint; an accepted page is a
+// FuzzDecodeCerbyList: whatever the body, and for each resource decoder, a
+// page is decoded the same way twice; an error comes alone and names the endpoint; an accepted page is a
 // JSON object whose every item has an id, as many items as data holds.
 func FuzzDecodeCerbyList(f *testing.F) {
 	for _, seed := range []string{
@@ -32,12 +32,23 @@ func FuzzDecodeCerbyList(f *testing.F) {
 		`{"data":"x"}`, `{"data":1}`, `{}`, `[]`, `null`, ``, `<html></html>`, "\uFEFF{\"data\":[]}",
 		`{"data":[{"id":"a"},{"id":"a"}],"data":null}`,
 		`{"data":[{"id":"a","attributes":{"label":"\u00e9\ud83d\ude00","meta":{"x":[1,{"y":null}]}}}]}`,
+		`{"data":[{"id":"t","type":"team","attributes":{"name":"Ops","type":"scim_managed","vaultId":null,"memberId":"u","member_id":7}}]}`,
+		`{"data":[{"id":"v","attributes":{"scheme":"kms_byo","state":"enabled","createdByType":"user"}}],"links":{"next":null}}`,
+		`{"data":[{"id":"s","attributes":{"role":"owner","entitlements":[{"id":"K","attributes":{"value":1}},{"key":"L","value":{"a":[]}},"M",null]},` +
+			`"meta":{"dynamicFields":{"x":1,"y":"z"}}},{"id":"s2","meta":[],"attributes":{"entitlements":null}}]}`,
+		`{"data":[{"id":"s","attributes":{"entitlements":[{"attributes":null,"key":"k"},{"attributes":{"key":"a"},"key":"b"}]},"meta":{"dynamicFields":null}}]}`,
+		`{"data":[{"id":"s","attributes":{"mfaStatus":{"mfaEnabled":true,"mfaEnrollmentDate":null},"entitlements":[1]}}]}`,
 	} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		checkCerbyList(t, body, decodeCerbyAccount)
 		checkCerbyList(t, body, decodeCerbyMember)
+		checkCerbyList(t, body, decodeCerbyTeam)
+		checkCerbyList(t, body, decodeCerbyTeamMember)
+		checkCerbyList(t, body, decodeCerbyVault)
+		checkCerbyList(t, body, decodeCerbyIntegration)
+		checkCerbyList(t, body, decodeCerbyIntegrationUser)
 	})
 }
 

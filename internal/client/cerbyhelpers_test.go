@@ -227,6 +227,13 @@ var cerbyCalls = []cerbyCall{
 		}
 		return err
 	}},
+	{"ListTeams", func(c *Client) error { _, _, err := c.ListTeams(bg, 0); return err }},
+	{"GetTeam", func(c *Client) error { _, err := c.GetTeam(bg, "t1"); return err }},
+	{"ListTeamMemberIDs", func(c *Client) error { _, err := c.ListTeamMemberIDs(bg, "t1"); return err }},
+	{"ListTeamAccountIDs", func(c *Client) error { _, err := c.ListTeamAccountIDs(bg, "t1"); return err }},
+	{"ListVaults", func(c *Client) error { _, _, err := c.ListVaults(bg, 0); return err }},
+	{"ListIntegrations", func(c *Client) error { _, _, err := c.ListIntegrations(bg, 0); return err }},
+	{"ListIntegrationUsers", func(c *Client) error { _, _, err := c.ListIntegrationUsers(bg, "i1", 0); return err }},
 }
 
 func memberIDs(members []Member) []string {

@@ -33,6 +33,8 @@ func FuzzCerbyUsualPageMatchesEncodingJSON(f *testing.F) {
 		`{"data":[{"id":"a","id":"","attributes":{},"attributes":null}],"data":null}`,
 		`{"data":[{"id":"m","attributes":{"firstName":"A","isGuest":true,"mfaStatus":{"mfaEnabled":true},"meta":{"x":1}}}]}`,
 		`{"data":[{"id":"a","attributes":{"label":"\u00e9\ud83d\ude00\ud83d","meta":{"x":[1,{"y":null}]},"ſtatus":"x"}}]}`,
+		`{"data":[{"id":"m","attributes":{"MFASTATUS":{"MfaEnabled":false,"mfaenrollmentdate":"d"},"mfaStatus":{"x":1},"mfaStatus":null}}]}`,
+		`{"data":[{"id":"m","attributes":{"mfaStatus":{"mfaEnabled":true},"mfaStatus":{"mfaEnrollmentDate":"d","mfaEnabled":null}}}]}`,
 		`{"data":[],"errors":[{"detail":"partial"}]}`,
 		`{"errors":[{"status":"400","detail":"bad"}]}`,
 		`{"data":[null]}`, `{"data":"x"}`, `{"data":[{"id":7}]}`, `{"data":[{"id":"a","attributes":[]}]}`,

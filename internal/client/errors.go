@@ -76,8 +76,8 @@ func (e *APIError) hint() string {
 
 func (e *APIError) forbiddenHint() string {
 	hint := "Your workspace role does not allow this call"
-	if e.Scope == ScopeReadUsers {
-		hint += ": listing workspace members needs a workspace Admin role or higher"
+	if needsAdmin(e.Scope) {
+		hint += ": reading workspace members, teams or vaults needs a workspace Admin role or higher"
 	}
 	switch {
 	case e.api == CerbyAPI:
@@ -87,6 +87,13 @@ func (e *APIError) forbiddenHint() string {
 		hint += ". If the key was created for the Cerby API (keys created in the Cerby web app today are), set workspace to your workspace's subdomain and api = \"cerby_api\""
 	}
 	return hint
+}
+
+// needsAdmin: the Cerby API shows users, teams and vaults to a workspace
+// Admin or higher only (contract/cerby-api.md §1), and the Read API its
+// members; the endpoints that need the Read users scope are those.
+func needsAdmin(scope string) bool {
+	return strings.Contains(scope, ScopeReadUsers) || scope == ScopeReadVaults
 }
 
 // guessedNote says how the client waited when the server did not say.
