@@ -45,9 +45,57 @@ func (s *Server) dispatchCerby(w http.ResponseWriter, r *http.Request, q url.Val
 		s.cerbyGetUser(w, q, rt.id)
 	case EndpointCerbyUserAccounts:
 		s.cerbyUserAccounts(w, r, q, rt.id)
+	case EndpointCerbyTeams:
+		s.cerbyTeams(w, r, q)
+	case EndpointCerbyTeam:
+		s.cerbyTeam(w, rt.id)
+	case EndpointCerbyTeamMembers:
+		s.cerbyTeamMembers(w, r, q, rt.id)
+	case EndpointCerbyTeamAccounts:
+		s.cerbyTeamAccounts(w, r, q, rt.id)
+	case EndpointCerbyVaults:
+		s.cerbyVaults(w, r, q)
+	case EndpointCerbyIntegrations:
+		s.cerbyIntegrations(w, r, q)
+	case EndpointCerbyIntegration:
+		s.cerbyIntegration(w, rt.id)
+	case EndpointCerbyIntegrationUsers:
+		s.cerbyIntegrationUsers(w, r, q, rt.id)
 	default:
 		s.cerbyNoEndpoint(w, r)
 	}
+}
+
+// scopeNeed is one scope an endpoint needs: any of anyOf will do, and name
+// is the one a refusal names.
+type scopeNeed struct {
+	name  string
+	anyOf []string
+}
+
+var (
+	needAccounts     = scopeNeed{ScopeReadAccounts, []string{ScopeReadAccounts, ScopeReadItems}}
+	needUsers        = scopeNeed{ScopeReadUsers, []string{ScopeReadUsers}}
+	needTeams        = scopeNeed{ScopeReadUsers, []string{ScopeReadUsers, ScopeReadTeams}}
+	needVaults       = scopeNeed{ScopeReadVaults, []string{ScopeReadVaults}}
+	needIntegrations = scopeNeed{ScopeReadIntegrations, []string{ScopeReadIntegrations}}
+)
+
+// cerbyScopes are the scopes each endpoint needs, all of them.
+var cerbyScopes = map[string][]scopeNeed{
+	EndpointCerbyAccounts:         {needAccounts},
+	EndpointCerbyAccount:          {needAccounts},
+	EndpointCerbyUsers:            {needUsers},
+	EndpointCerbyUser:             {needUsers},
+	EndpointCerbyUserAccounts:     {needUsers, needAccounts},
+	EndpointCerbyTeams:            {needTeams},
+	EndpointCerbyTeam:             {needTeams},
+	EndpointCerbyTeamMembers:      {needTeams},
+	EndpointCerbyTeamAccounts:     {needTeams, needAccounts},
+	EndpointCerbyVaults:           {needVaults},
+	EndpointCerbyIntegrations:     {needIntegrations},
+	EndpointCerbyIntegration:      {needIntegrations},
+	EndpointCerbyIntegrationUsers: {needUsers, needIntegrations},
 }
 
 // missingScope names a scope the endpoint needs and the key lacks, "" when
@@ -57,23 +105,9 @@ func (s *Server) missingScope(endpoint string) string {
 	if scopes == nil {
 		return ""
 	}
-	accounts := slices.Contains(scopes, ScopeReadAccounts) || slices.Contains(scopes, ScopeReadItems)
-	users := slices.Contains(scopes, ScopeReadUsers)
-	switch endpoint {
-	case EndpointCerbyAccounts, EndpointCerbyAccount:
-		if !accounts {
-			return ScopeReadAccounts
-		}
-	case EndpointCerbyUsers, EndpointCerbyUser:
-		if !users {
-			return ScopeReadUsers
-		}
-	case EndpointCerbyUserAccounts:
-		if !users {
-			return ScopeReadUsers
-		}
-		if !accounts {
-			return ScopeReadAccounts
+	for _, need := range cerbyScopes[endpoint] {
+		if !slices.ContainsFunc(need.anyOf, func(scope string) bool { return slices.Contains(scopes, scope) }) {
+			return need.name
 		}
 	}
 	return ""
@@ -83,53 +117,76 @@ func (s *Server) cerbyNoEndpoint(w http.ResponseWriter, r *http.Request) {
 	s.fail(w, cerbyAPI, apiError{status: http.StatusNotFound, code: "not_found", detail: fmt.Sprintf("No endpoint at %s.", r.URL.Path)})
 }
 
-// cerbyListAccounts serves /accounts, and a member's accounts when list
-// gives them (ownerOnly false). The simulator's key has no owner, so by
-// default /accounts lists every account of the workspace: the real API
-// lists only the accounts the key's owner holds the Owner role on, but
-// serving them all keeps the two APIs' listings of one workspace equal,
-// which is what the provider's tests compare. CerbyAPIOptions.OwnerOnly
-// applies the real rule.
-func (s *Server) cerbyListAccounts(w http.ResponseWriter, r *http.Request, q url.Values, list func() []*accountEntry, ownerOnly bool) {
+// cerbyListing is what one Cerby API listing serves: its items, what the
+// between-pages faults change, the filter its parameters asked for (nil:
+// none), how an item is encoded, and a filter parameter refused, if any.
+type cerbyListing[T any] struct {
+	list   func() []T
+	change func(insert, remove int)
+	match  matcher[T]
+	encode func(T) []byte
+	err    *paramError
+}
+
+// everything is the filter of a listing that has none.
+type everything[T any] struct{}
+
+func (everything[T]) active() bool { return false }
+func (everything[T]) match(T) bool { return true }
+
+// cerbyList serves every Cerby API listing: page[number] and page[size]
+// checked (then the listing's own parameters), the listing faults, links
+// and meta.page.total.
+func cerbyList[T any](s *Server, w http.ResponseWriter, r *http.Request, q url.Values, l cerbyListing[T]) {
 	pg, err := parseCerbyPage(q)
-	var f accountFilter
 	if err == nil {
-		f, err = cerbyAccountFilter(q)
-		f.ownerOnly = ownerOnly
+		err = l.err
 	}
 	if err != nil {
 		s.fail(w, cerbyAPI, err.apiError())
 		return
 	}
-	items, matched := listPage(s, pg.page, s.state.changeAccounts, list, matcher[*accountEntry](f))
-	s.writeCerbyList(w, r, q, pg, matched, itemsJSON(items, (*accountEntry).cerbyEncoded))
+	if l.match == nil {
+		l.match = everything[T]{}
+	}
+	items, matched := listPage(s, pg.page, l.change, l.list, l.match)
+	s.writeCerbyList(w, r, q, pg, matched, itemsJSON(items, l.encode))
+}
+
+// cerbyListAccounts serves /accounts, and a member's or a team's accounts
+// when list gives them (ownerOnly false). The simulator's key has no owner,
+// so by default /accounts lists every account of the workspace: the real
+// API lists only the accounts the key's owner holds the Owner role on, but
+// serving them all keeps the two APIs' listings of one workspace equal,
+// which is what the provider's tests compare. CerbyAPIOptions.OwnerOnly
+// applies the real rule.
+func (s *Server) cerbyListAccounts(w http.ResponseWriter, r *http.Request, q url.Values, list func() []*accountEntry, ownerOnly bool) {
+	f, err := cerbyAccountFilter(q)
+	f.ownerOnly = ownerOnly
+	cerbyList(s, w, r, q, cerbyListing[*accountEntry]{
+		list: list, change: s.state.changeAccounts, match: f, encode: (*accountEntry).cerbyEncoded, err: err,
+	})
 }
 
 func (s *Server) cerbyGetAccount(w http.ResponseWriter, id string) {
 	entry := s.state.account(id)
 	if entry == nil || (s.cfg.CerbyAPI.OwnerOnly && !entry.owned()) {
-		s.fail(w, cerbyAPI, apiError{status: http.StatusNotFound, code: "not_found", detail: fmt.Sprintf("Account %s not found.", id)})
+		s.cerbyNotFound(w, "Account", id)
 		return
 	}
 	writeCerbyData(w, entry.cerbyEncoded())
 }
 
 func (s *Server) cerbyListUsers(w http.ResponseWriter, r *http.Request, q url.Values) {
-	pg, err := parseCerbyPage(q)
-	var f memberFilter
+	f, err := cerbyUserFilter(q)
 	var withMFA bool
-	if err == nil {
-		f, err = cerbyUserFilter(q)
-	}
 	if err == nil {
 		withMFA, err = cerbyBool(q, "mfaStatus")
 	}
-	if err != nil {
-		s.fail(w, cerbyAPI, err.apiError())
-		return
-	}
-	items, matched := listPage(s, pg.page, s.state.changeMembers, s.state.memberList, matcher[*memberEntry](f))
-	s.writeCerbyList(w, r, q, pg, matched, itemsJSON(items, func(e *memberEntry) []byte { return e.cerbyEncoded(withMFA) }))
+	cerbyList(s, w, r, q, cerbyListing[*memberEntry]{
+		list: s.state.memberList, change: s.state.changeMembers, match: f, err: err,
+		encode: func(e *memberEntry) []byte { return e.cerbyEncoded(withMFA) },
+	})
 }
 
 // cerbyGetUser serves a workspace member; people only in the identity
@@ -142,7 +199,7 @@ func (s *Server) cerbyGetUser(w http.ResponseWriter, q url.Values, id string) {
 	}
 	entry := s.state.member(id)
 	if entry == nil || entry.onlyInIdp {
-		s.fail(w, cerbyAPI, apiError{status: http.StatusNotFound, code: "not_found", detail: fmt.Sprintf("User %s not found.", id)})
+		s.cerbyNotFound(w, "User", id)
 		return
 	}
 	writeCerbyData(w, entry.cerbyEncoded(withMFA))
@@ -151,17 +208,11 @@ func (s *Server) cerbyGetUser(w http.ResponseWriter, q url.Values, id string) {
 // cerbyUserAccounts serves a member's accounts like /accounts, filters
 // included; CerbyAPIOptions.UserAccounts can take the endpoint away.
 func (s *Server) cerbyUserAccounts(w http.ResponseWriter, r *http.Request, q url.Values, id string) {
-	switch s.cfg.CerbyAPI.UserAccounts {
-	case UserAccountsNotFound:
-		s.cerbyNoEndpoint(w, r)
-		return
-	case UserAccountsNotAllowed:
-		w.Header().Set("Allow", http.MethodPost)
-		s.fail(w, cerbyAPI, apiError{status: http.StatusMethodNotAllowed, detail: fmt.Sprintf("Method GET is not allowed at %s.", r.URL.Path)})
+	if !s.offered(w, r, s.cfg.CerbyAPI.UserAccounts) {
 		return
 	}
 	if m := s.state.member(id); m == nil || m.onlyInIdp {
-		s.fail(w, cerbyAPI, apiError{status: http.StatusNotFound, code: "not_found", detail: fmt.Sprintf("User %s not found.", id)})
+		s.cerbyNotFound(w, "User", id)
 		return
 	}
 	// Whether the Owner rule applies here too is not known; it does not.

@@ -123,22 +123,27 @@ func cerbyUserAttributes(legacy *Object, extras *CerbyExtras, withMFA bool) Obje
 	return attrs
 }
 
-// cerbyResource encodes {"id","type","attributes"}; the values are JSON the
-// workspace already holds, so it cannot fail but for a broken hand-written
-// value, which is served as null rather than as broken JSON.
-func cerbyResource(id, resourceType string, attrs Object) []byte {
+// cerbyResource encodes {"id","type","attributes"}, then "meta" when meta is
+// set; the values are JSON the workspace already holds, so it cannot fail
+// but for a broken hand-written value, which is served as null rather than
+// as broken JSON.
+func cerbyResource(id, resourceType string, attrs Object, meta json.RawMessage) []byte {
 	encoded, err := attrs.MarshalJSON()
 	if err != nil {
 		encoded = []byte("null")
 	}
 	var buf bytes.Buffer
-	buf.Grow(len(encoded) + len(id) + 48)
+	buf.Grow(len(encoded) + len(id) + len(meta) + 56)
 	buf.WriteString(`{"id":`)
 	buf.Write(encodeJSON(id))
 	buf.WriteString(`,"type":`)
 	buf.Write(encodeJSON(resourceType))
 	buf.WriteString(`,"attributes":`)
 	buf.Write(encoded)
+	if len(meta) > 0 {
+		buf.WriteString(`,"meta":`)
+		buf.Write(meta)
+	}
 	buf.WriteByte('}')
 	return buf.Bytes()
 }

@@ -22,12 +22,23 @@ const (
 	EndpointCerbyUsers        = "GET /api/v1/users"
 	EndpointCerbyUser         = "GET /api/v1/users/{id}"
 	EndpointCerbyUserAccounts = "GET /api/v1/users/{id}/accounts"
+
+	EndpointCerbyTeams            = "GET /api/v1/teams"
+	EndpointCerbyTeam             = "GET /api/v1/teams/{id}"
+	EndpointCerbyTeamMembers      = "GET /api/v1/teams/{id}/members"
+	EndpointCerbyTeamAccounts     = "GET /api/v1/teams/{id}/accounts"
+	EndpointCerbyVaults           = "GET /api/v1/vaults"
+	EndpointCerbyIntegrations     = "GET /api/v1/integrations"
+	EndpointCerbyIntegration      = "GET /api/v1/integrations/{id}"
+	EndpointCerbyIntegrationUsers = "GET /api/v1/integrations/{id}/users"
 )
 
 // listingEndpoints are the paged endpoints, counted in Counters.Listings.
 var listingEndpoints = map[string]bool{
 	EndpointAccounts: true, EndpointMembers: true,
 	EndpointCerbyAccounts: true, EndpointCerbyUsers: true, EndpointCerbyUserAccounts: true,
+	EndpointCerbyTeams: true, EndpointCerbyTeamMembers: true, EndpointCerbyTeamAccounts: true,
+	EndpointCerbyVaults: true, EndpointCerbyIntegrations: true, EndpointCerbyIntegrationUsers: true,
 }
 
 // Request is one request as the server saw it. Credentials are recorded only

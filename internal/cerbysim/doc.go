@@ -17,7 +17,17 @@
 //	  "cerbyApi": {
 //	    "accounts": { "<accountId>": { "attributes": { … }, "omit": ["…"] } },
 //	    "members":  { "<memberId>":  { "attributes": { "mfaStatus": { … } }, "omit": ["…"] } }
-//	  }
+//	  },
+//	  "teams": [ { "id": "…", "attributes": { "name": "…", "type": "scim_managed", … }, "omit": ["…"],
+//	               "memberIdAs": "memberId",
+//	               "members": [ { "id": "<memberId>", "role": "admin", "membershipId": "…",
+//	                              "memberIdAs": "member_id", "omit": ["…"] } ],
+//	               "accounts": ["<accountId>", …] } ],
+//	  "vaults": [ { "id": "…", "attributes": { "name": "…", "scheme": "kms_byo", … }, "omit": ["…"] } ],
+//	  "integrations": [ { "id": "…", "attributes": { "label": "…", "application": "youtube_tenant", … },
+//	                      "omit": ["…"],
+//	                      "users": [ { "id": "…", "attributes": { "email": "…", "entitlements": [ … ], … },
+//	                                   "meta": { "dynamicFields": { … } }, "omit": ["…"] } ] } ]
 //	}
 //
 // Accounts and members are Read API objects, served by the Read API exactly
@@ -37,7 +47,40 @@
 // replacing one of the same name), and attributes to leave out. Generate
 // fills it (hasPasskey, lastPasswordChange, mfaStatus, and some attributes
 // left out, drawn from the seed), so the Read API objects, and every Read API
-// answer, stay what they were before the Cerby API existed.
+// answer, stay what they were before the Cerby API existed. A member's
+// "mfaStatus" may be written null there: it is then null even when asked
+// for.
+//
+// "teams", "vaults" and "integrations" are optional and only the Cerby API
+// serves them, written as served: an "id" (non-empty, unique in its list)
+// and "attributes", served in their order exactly as written (null, unknown
+// keys, timestamps of any shape, entitlements of any shape: JSON:API
+// resources {"id","type":"entitlement","attributes":{…}}, flat objects, or
+// bare key strings), less the attributes "omit" names. A seat's "meta" is
+// the resource's meta, served as written when present (null included). Every
+// other key is an error, as in the rest of the file. A team lists:
+//
+//   - "members": workspace member ids (each must be one) with a "role"
+//     (admin or member; left out when empty), served as "team_member"
+//     resources where "memberIdAs" says, the member's own or else the
+//     team's: "memberId" (the default: attributes memberId and memberType
+//     "user"), "member_id" (member_id and member_type, as the POST body
+//     spells them) or "id" (the resource id alone, attributes just role).
+//     In the first two the resource id is "membershipId", or
+//     "<team id>:<member id>" when it is not written. "omit" on a member
+//     leaves out any of its attributes.
+//   - "accounts": account ids (each must be one), served by
+//     /teams/{id}/accounts as /accounts serves them.
+//
+// Generate fills all three: six teams of
+// both types, the first four being the teams the accounts' teamIds name with
+// those accounts, in every member id shape, one with members and no
+// accounts, one empty; four vaults, one local_encryption_key and the others
+// kms_byo or akv; three *_tenant integrations whose seats (workspace
+// members, a disabled one among them when there is one) carry entitlements
+// in each of the three shapes and meta.dynamicFields. Most live members have
+// enrolled MFA, at least one has not, and the first pending member's
+// mfaStatus is null.
 //
 // # The Cerby API
 //
@@ -54,10 +97,21 @@
 //     "access"), paged and filtered like /accounts. Only a third party
 //     reports this endpoint; CerbyAPIOptions.UserAccounts makes it answer
 //     404 or 405 instead.
+//   - /teams (paged), /teams/{id}; /teams/{id}/members and
+//     /teams/{id}/accounts (paged; the latter filtered like /accounts), only
+//     announced in release notes: CerbyAPIOptions.TeamMembers and
+//     TeamAccounts make them answer 404 or 405 instead, whatever the id.
+//   - /vaults (paged); there is no /vaults/{id}.
+//   - /integrations (paged), /integrations/{id}, /integrations/{id}/users
+//     (paged; V1's /user is a slip and answers 404 like any unknown path):
+//     CerbyAPIOptions.IntegrationUsers makes the seats answer 404 or 405
+//     for an integration that exists too.
 //
 // Lists answer {"data": [...], "links": {"self", "next", "previous"},
 // "meta": {"page": {"maxSize": 100, "total": n}}}, by id {"data": {...}};
-// items are {"id", "type": "account" or "user", "attributes"}. Account
+// items are {"id", "type", "attributes"} with type "account" (integrations
+// too), "user" (seats too), "team", "team_member" or "vault"; a seat may
+// carry "meta" after its attributes. Account
 // attributes are mapped from the Read API object as contract/cerby-api.md,
 // §5.1, says (label from name, application from provider, lastLoginBy from
 // lastLoginUserName, cerbyManagedEmail and cerbyManagedPhone from
@@ -94,7 +148,14 @@
 //     Read API's caller for the key's owner (its "role" on the account is
 //     owner or account_owner); a member's accounts are never limited so.
 //   - Scopes are not checked unless CerbyAPIOptions.Scopes lists the key's;
-//     then an endpoint needing one the key lacks answers 401 naming it.
+//     then an endpoint needing one the key lacks answers 401 naming it:
+//     accounts need read:items:accounts or read:items; users read:users; a
+//     member's accounts both; teams, a team and its members read:users or
+//     read:teams; a team's accounts that and an accounts scope; vaults
+//     read:vaults; integrations read:integrations, their seats read:users
+//     too. The key's owner has no workspace role here, so the Admin rule of
+//     users, teams and vaults is not applied, and local vaults are listed
+//     like cloud ones (Cerby's text and its example disagree).
 //   - The key is Config.APIKey, the Read API's; the header name may be in
 //     any case. A bearer token is never a credential here: a request with
 //     Authorization and no X-API-Key answers 401 even on a server with no
@@ -116,9 +177,14 @@
 //     404 by id and for their accounts.
 //   - Unknown query parameters, the Read API's included, are ignored (and
 //     kept in the links).
-//   - Timestamps are served in UTC with a "+00:00" offset (a Read API
-//     timestamp without a zone is taken as UTC), with microseconds when the
-//     Read API's had a fraction.
+//   - Account and user timestamps are served in UTC with a "+00:00" offset
+//     (a Read API timestamp without a zone is taken as UTC), with
+//     microseconds when the Read API's had a fraction. Those of teams,
+//     vaults, integrations and seats are served as written.
+//   - The between-pages faults insert made-up teams, vaults, integrations,
+//     team members (of made-up user ids) and seats, as they do accounts and
+//     members; a team's accounts change with the workspace's, as a member's
+//     do.
 //   - Error bodies are {"errors": [{"code", "title", "detail", "status",
 //     "meta"}]}, shaped by CerbyAPIOptions.Errors (ErrorStyle): by default
 //     snake_case codes with status a string for 400, 401 and 403 and a

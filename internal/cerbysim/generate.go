@@ -72,6 +72,7 @@ func Generate(seed int64, size Size) *Workspace {
 		ws.Access[ws.Members[j].String("id")] = g.pickAccounts(ws.Accounts, size.AccessPerMember)
 	}
 	ws.CerbyAPI = cerbyExtras(seed, ws)
+	cerbyResources(seed, ws, g.teams)
 	return ws
 }
 
@@ -91,7 +92,45 @@ func cerbyExtras(seed int64, ws *Workspace) *CerbyAPIData {
 			data.Members[m.String("id")] = cerbyMemberExtras(x, m.String("status"))
 		}
 	}
+	mfaVariants(ws, data)
 	return data
+}
+
+// mfaVariants makes sure of two variants whatever the seed: a live member
+// who has not enrolled MFA (the last live one, when the draw gave none),
+// and a member whose mfaStatus is null even when asked for (the first
+// pending one).
+func mfaVariants(ws *Workspace, data *CerbyAPIData) {
+	var lastLive string
+	enrolledAll := true
+	pendingDone := false
+	for j := range ws.Members {
+		m := &ws.Members[j]
+		x, ok := data.Members[m.String("id")]
+		if !ok {
+			continue
+		}
+		switch m.String("status") {
+		case "live":
+			lastLive = m.String("id")
+			var mfa struct{ MFAEnabled bool }
+			raw, _ := x.Attributes.Get(keyMFAStatus)
+			if json.Unmarshal(raw, &mfa) == nil && !mfa.MFAEnabled {
+				enrolledAll = false
+			}
+		case "pending":
+			if !pendingDone {
+				x.Attributes.SetRaw(keyMFAStatus, json.RawMessage("null"))
+				data.Members[m.String("id")] = x
+				pendingDone = true
+			}
+		}
+	}
+	if enrolledAll && lastLive != "" {
+		x := data.Members[lastLive]
+		_ = x.Attributes.Set(keyMFAStatus, map[string]any{"mfaEnabled": false, "mfaEnrollmentDate": nil})
+		data.Members[lastLive] = x
+	}
 }
 
 // cerbyExampleAccountAttributes are the attributes Cerby's own account

@@ -46,6 +46,14 @@ type CerbyAPIOptions struct {
 	// third party reports that endpoint, so a provider must cope with a
 	// workspace whose Cerby API lacks it.
 	UserAccounts UserAccountsMode
+	// TeamMembers and TeamAccounts say how GET /api/v1/teams/{id}/members
+	// and /teams/{id}/accounts answer: only release notes announce them, so
+	// a workspace's API may not offer them (404 or 405, whatever the team).
+	TeamMembers  ListingMode
+	TeamAccounts ListingMode
+	// IntegrationUsers says how GET /api/v1/integrations/{id}/users answers,
+	// for an integration that exists too (V1 spells the path /user).
+	IntegrationUsers ListingMode
 	// OwnerOnly serves on /accounts and /accounts/{id} only the accounts
 	// the key's owner holds the Owner role on, as the real API does, the
 	// others being 404 by id. The simulator's key has no owner of its own,
@@ -54,32 +62,55 @@ type CerbyAPIOptions struct {
 	// every account is served, so both APIs list the same accounts.
 	OwnerOnly bool
 	// Scopes are the key's scopes, by the machine names of Cerby's 2025
-	// OpenAPI file (ScopeReadAccounts, ScopeReadItems, ScopeReadUsers); an
-	// endpoint needing one the key lacks answers 401, as Cerby documents.
-	// nil gives the key every scope; an empty list, none.
+	// OpenAPI file (the Scope constants); an endpoint needing one the key
+	// lacks answers 401, as Cerby documents. nil gives the key every scope;
+	// an empty list, none.
 	Scopes []string
 }
 
-// The scopes the Cerby API's read endpoints need: accounts need Read
-// accounts or Read items; users need Read users; a member's accounts,
-// whose scope is not documented, need both.
+// The scopes the Cerby API's read endpoints need (contract/cerby-api.md,
+// §3.1): accounts need Read accounts or Read items; users need Read users; a
+// member's accounts, whose scope is not documented, need both; teams and
+// their members need Read users (or Read teams, a name some workspaces
+// have), a team's accounts Read accounts too; vaults need Read vaults;
+// integrations Read integrations, and their seats Read users too.
+// ScopeReadVaults and ScopeReadTeams are display names with no machine name
+// published; these are ours, in the same pattern.
 const (
-	ScopeReadAccounts = "read:items:accounts"
-	ScopeReadItems    = "read:items"
-	ScopeReadUsers    = "read:users"
+	ScopeReadAccounts     = "read:items:accounts"
+	ScopeReadItems        = "read:items"
+	ScopeReadUsers        = "read:users"
+	ScopeReadTeams        = "read:teams"
+	ScopeReadVaults       = "read:vaults"
+	ScopeReadIntegrations = "read:integrations"
 )
 
-// UserAccountsMode is how the Cerby API answers a member's accounts.
-type UserAccountsMode string
+// ListingMode is how the Cerby API answers a listing a workspace's API may
+// not offer.
+type ListingMode string
 
 const (
-	UserAccountsServed     UserAccountsMode = ""    // served, paged like any listing
-	UserAccountsNotFound   UserAccountsMode = "404" // 404, as a path the API does not have
-	UserAccountsNotAllowed UserAccountsMode = "405" // 405 with Allow: POST, as a path that exists for writing only
+	ListingServed     ListingMode = ""    // served, paged like any listing
+	ListingNotFound   ListingMode = "404" // 404, as a path the API does not have
+	ListingNotAllowed ListingMode = "405" // 405 with Allow: POST, as a path that exists for writing only
+)
+
+// ListingModes lists the valid modes, the default first.
+var ListingModes = []ListingMode{ListingServed, ListingNotFound, ListingNotAllowed}
+
+// UserAccountsMode is the ListingMode of a member's accounts, by its first
+// name.
+type UserAccountsMode = ListingMode
+
+// The UserAccountsMode values, by their first names.
+const (
+	UserAccountsServed     = ListingServed
+	UserAccountsNotFound   = ListingNotFound
+	UserAccountsNotAllowed = ListingNotAllowed
 )
 
 // UserAccountsModes lists the valid modes, the default first.
-var UserAccountsModes = []UserAccountsMode{UserAccountsServed, UserAccountsNotFound, UserAccountsNotAllowed}
+var UserAccountsModes = ListingModes
 
 // Validate reports options that cannot be honoured.
 func (o CerbyAPIOptions) Validate() error {
@@ -87,8 +118,13 @@ func (o CerbyAPIOptions) Validate() error {
 	if !o.Errors.valid() {
 		errs = append(errs, fmt.Errorf("CerbyAPI.Errors must be one of %q, got %q", ErrorStyles, o.Errors))
 	}
-	if !slices.Contains(UserAccountsModes, o.UserAccounts) {
-		errs = append(errs, fmt.Errorf("CerbyAPI.UserAccounts must be one of %q, got %q", UserAccountsModes, o.UserAccounts))
+	for _, m := range []struct {
+		name string
+		mode ListingMode
+	}{{"UserAccounts", o.UserAccounts}, {"TeamMembers", o.TeamMembers}, {"TeamAccounts", o.TeamAccounts}, {"IntegrationUsers", o.IntegrationUsers}} {
+		if !slices.Contains(ListingModes, m.mode) {
+			errs = append(errs, fmt.Errorf("CerbyAPI.%s must be one of %q, got %q", m.name, ListingModes, m.mode))
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -393,17 +429,37 @@ func routeCerby(rest string) routed {
 		return routed{api: cerbyAPI, endpoint: EndpointCerbyAccounts}
 	case "/users":
 		return routed{api: cerbyAPI, endpoint: EndpointCerbyUsers}
+	case "/teams":
+		return routed{api: cerbyAPI, endpoint: EndpointCerbyTeams}
+	case "/vaults":
+		return routed{api: cerbyAPI, endpoint: EndpointCerbyVaults}
+	case "/integrations":
+		return routed{api: cerbyAPI, endpoint: EndpointCerbyIntegrations}
 	}
-	parts := strings.Split(rest, "/")
-	switch {
-	case len(parts) == 3 && parts[1] == "accounts":
-		return withID(cerbyAPI, EndpointCerbyAccount, parts[2])
-	case len(parts) == 3 && parts[1] == "users":
-		return withID(cerbyAPI, EndpointCerbyUser, parts[2])
-	case len(parts) == 4 && parts[1] == "users" && parts[3] == "accounts":
-		return withID(cerbyAPI, EndpointCerbyUserAccounts, parts[2])
+	var shape string
+	switch parts := strings.Split(rest, "/"); len(parts) {
+	case 3:
+		shape = parts[1]
+	case 4:
+		shape = parts[1] + "/{id}/" + parts[3]
+	}
+	if endpoint, ok := cerbyByID[shape]; ok {
+		return withID(cerbyAPI, endpoint, strings.Split(rest, "/")[2])
 	}
 	return routed{api: cerbyAPI, endpoint: EndpointUnknown}
+}
+
+// cerbyByID names the Cerby API's endpoints whose path carries an id, by
+// the path's other segments around "{id}".
+var cerbyByID = map[string]string{
+	"accounts":                EndpointCerbyAccount,
+	"users":                   EndpointCerbyUser,
+	"users/{id}/accounts":     EndpointCerbyUserAccounts,
+	"teams":                   EndpointCerbyTeam,
+	"teams/{id}/members":      EndpointCerbyTeamMembers,
+	"teams/{id}/accounts":     EndpointCerbyTeamAccounts,
+	"integrations":            EndpointCerbyIntegration,
+	"integrations/{id}/users": EndpointCerbyIntegrationUsers,
 }
 
 func withID(a api, endpoint, segment string) routed {

@@ -50,7 +50,7 @@ func (e *accountEntry) owned() bool { return e.role == "owner" || e.role == "acc
 func (e *accountEntry) cerbyEncoded() []byte {
 	return e.cerby.get(func() []byte {
 		legacy := decodedBody(e.body)
-		return cerbyResource(e.id, "account", cerbyAccountAttributes(&legacy, e.extras))
+		return cerbyResource(e.id, "account", cerbyAccountAttributes(&legacy, e.extras), nil)
 	})
 }
 
@@ -63,7 +63,7 @@ func (e *memberEntry) cerbyEncoded(withMFA bool) []byte {
 	}
 	return lazy.get(func() []byte {
 		legacy := decodedBody(e.body)
-		return cerbyResource(e.id, "user", cerbyUserAttributes(&legacy, e.extras, withMFA))
+		return cerbyResource(e.id, "user", cerbyUserAttributes(&legacy, e.extras, withMFA), nil)
 	})
 }
 
@@ -127,8 +127,12 @@ type state struct {
 	accounts collection[*accountEntry]
 	members  collection[*memberEntry]
 	access   map[string][]string
-	gen      *generator // makes the items InsertBetweenPages adds
-	made     int        // items made so far, to number new ones
+	// What only the Cerby API serves.
+	teams        collection[*teamEntry]
+	vaults       collection[*resourceEntry]
+	integrations collection[*integrationEntry]
+	gen          *generator // makes the items InsertBetweenPages adds
+	made         int        // items made so far, to number new ones
 }
 
 func newState(ws *Workspace, seed int64) (*state, error) {
@@ -161,6 +165,7 @@ func newState(ws *Workspace, seed int64) (*state, error) {
 	for member, ids := range ws.Access {
 		st.access[member] = slices.Clone(ids)
 	}
+	st.addCerbyResources(ws)
 	return st, nil
 }
 
@@ -265,13 +270,25 @@ func (st *state) accountsOf(memberID string) ([]*accountEntry, bool) {
 	if _, known := st.members.byID[memberID]; !known {
 		return nil, false
 	}
+	return st.accountsIn(st.access[memberID]), true
+}
+
+// accountsByID returns the accounts of ids that still exist, in that order.
+func (st *state) accountsByID(ids []string) []*accountEntry {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	return st.accountsIn(ids)
+}
+
+// accountsIn is accountsByID for a caller holding the lock.
+func (st *state) accountsIn(ids []string) []*accountEntry {
 	reached := []*accountEntry{}
-	for _, id := range st.access[memberID] {
+	for _, id := range ids {
 		if entry := st.accounts.byID[id]; entry != nil {
 			reached = append(reached, entry)
 		}
 	}
-	return reached, true
+	return reached
 }
 
 // The generator only produces encodable objects, so the entry errors below
