@@ -118,7 +118,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.faults.OmitLinks, "omit-links", false, "Cerby API: leave links out of listings")
 	fs.IntVar(&o.faults.ServerErrorStatus, "server-error-status", 0, "status of the random 5xx, 500 to 599 (0: 500, 502, 503 or 504 drawn)")
 	fs.BoolVar(&o.cerbyAPI.OwnerOnly, "cerby-api-owner-only", false, "Cerby API: serve only the accounts whose Read API role is owner or account_owner")
-	fs.Func("cerby-api-scopes", "Cerby API: the key's scopes, a comma list of read:items:accounts, read:items, read:users (default: every scope; \"\": none)", func(v string) error {
+	fs.Func("cerby-api-scopes", "Cerby API: the key's scopes, a comma list of read:items:accounts, read:items, read:users, read:teams, read:vaults, read:integrations (default: every scope; \"\": none)", func(v string) error {
 		o.cerbyAPI.Scopes = []string{}
 		for _, scope := range strings.Split(v, ",") {
 			if scope = strings.TrimSpace(scope); scope != "" {
@@ -134,13 +134,23 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		o.cerbyAPI.Errors = cerbysim.ErrorStyle(v)
 		return nil
 	})
-	fs.Func("cerby-api-user-accounts", "Cerby API GET /users/{id}/accounts: served (default), 404 or 405", func(v string) error {
-		if v == "served" {
-			v = ""
-		}
-		o.cerbyAPI.UserAccounts = cerbysim.UserAccountsMode(v)
-		return nil
-	})
+	for _, l := range []struct {
+		name, path string
+		mode       *cerbysim.ListingMode
+	}{
+		{"cerby-api-user-accounts", "/users/{id}/accounts", &o.cerbyAPI.UserAccounts},
+		{"cerby-api-team-members", "/teams/{id}/members", &o.cerbyAPI.TeamMembers},
+		{"cerby-api-team-accounts", "/teams/{id}/accounts", &o.cerbyAPI.TeamAccounts},
+		{"cerby-api-integration-users", "/integrations/{id}/users", &o.cerbyAPI.IntegrationUsers},
+	} {
+		fs.Func(l.name, "Cerby API GET "+l.path+": served (default), 404 or 405", func(v string) error {
+			if v == "served" {
+				v = ""
+			}
+			*l.mode = cerbysim.ListingMode(v)
+			return nil
+		})
+	}
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}

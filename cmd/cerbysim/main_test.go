@@ -170,11 +170,14 @@ func waitForFile(t *testing.T, path string) map[string]string {
 
 func TestCerbyAPIFlagErrors(t *testing.T) {
 	cases := map[string][]string{
-		"CerbyAPI.Errors":       {"-cerby-api-errors", "loud"},
-		"CerbyAPI.UserAccounts": {"-cerby-api-user-accounts", "410"},
-		"NextOrigin":            {"-next-origin", "https://elsewhere.example/api"},
-		"NextPath":              {"-next-path", "secrets"},
-		"ServerErrorStatus":     {"-server-error-status", "404"},
+		"CerbyAPI.Errors":           {"-cerby-api-errors", "loud"},
+		"CerbyAPI.UserAccounts":     {"-cerby-api-user-accounts", "410"},
+		"CerbyAPI.TeamMembers":      {"-cerby-api-team-members", "410"},
+		"CerbyAPI.TeamAccounts":     {"-cerby-api-team-accounts", "200"},
+		"CerbyAPI.IntegrationUsers": {"-cerby-api-integration-users", "gone"},
+		"NextOrigin":                {"-next-origin", "https://elsewhere.example/api"},
+		"NextPath":                  {"-next-path", "secrets"},
+		"ServerErrorStatus":         {"-server-error-status", "404"},
 	}
 	for want, args := range cases {
 		code, _, stderr := runForTest(t, context.Background(), args...)
@@ -195,7 +198,8 @@ func TestReadyFileNamesTheCerbyAPI(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"-accounts", "6", "-members", "3", "-api-key", "k2", "-quiet", "-ready-file", ready,
 			"-cerby-api-errors", "title", "-cerby-api-user-accounts", "405", "-next-repeats-self",
-			"-cerby-api-scopes", "read:items, read:users", "-cerby-api-owner-only"}, io.Discard, &stderr)
+			"-cerby-api-scopes", "read:items, read:users", "-cerby-api-owner-only",
+			"-cerby-api-team-members", "404", "-cerby-api-team-accounts", "405", "-cerby-api-integration-users", "served"}, io.Discard, &stderr)
 	}()
 	settings := waitForFile(t, ready)
 	endpoint, cerbyAPI := settings["CERBY_ENDPOINT"], settings["CERBY_API_ENDPOINT"]
@@ -237,6 +241,11 @@ func TestReadyFileNamesTheCerbyAPI(t *testing.T) {
 	}
 	if status, header, _ := fetch("/users/x/accounts", "X-API-Key", "k2"); status != 405 || header.Get("Allow") != "POST" {
 		t.Fatalf("a member's accounts: %d", status)
+	}
+	for path, want := range map[string]int{"/teams/x/members": 404, "/teams/x/accounts": 405, "/teams": 200, "/vaults": 401, "/integrations/x/users": 401} {
+		if status, _, body := fetch(path, "X-API-Key", "k2"); status != want {
+			t.Fatalf("%s: %d %s, want %d", path, status, body, want)
+		}
 	}
 
 	cancel()
