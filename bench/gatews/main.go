@@ -4,8 +4,10 @@
 // file is written, and a pipeline's usual run is the one that passes. It is
 // cerbysim's generated workspace of the same seed and size with what the
 // policies look for taken out: every account has MFA, no account was
-// created by a guest (the workspace owner created those instead), and the
-// disabled members keep their place in the listing but reach no account.
+// created by a guest (the workspace owner created those instead), the
+// disabled members keep their place in the listing but reach no account,
+// and, for the Cerby API's two policies, every live member has enrolled MFA
+// and every vault a customer-managed key.
 // The guests stay: a gate that lists them must find some, as on a real
 // workspace (and an empty cerby_users has users = null, which a for
 // expression cannot iterate). The gate still reads everything it would read
@@ -88,6 +90,39 @@ func clean(ws *cerbysim.Workspace) error {
 			x.Omit = without(x.Omit, "isGuest")
 			ws.CerbyAPI.Members[id] = x
 		}
+	}
+	return cleanCerbyOnly(ws)
+}
+
+// cleanCerbyOnly takes out what the Cerby API's two policies find: every
+// live member has enrolled MFA, and every vault's key is the customer's.
+func cleanCerbyOnly(ws *cerbysim.Workspace) error {
+	for i := range ws.Vaults {
+		v := &ws.Vaults[i]
+		v.Omit = without(v.Omit, "scheme")
+		if v.Attributes.String("scheme") != "kms_byo" && v.Attributes.String("scheme") != "akv" {
+			if err := v.Attributes.Set("scheme", "kms_byo"); err != nil {
+				return err
+			}
+		}
+	}
+	for _, m := range ws.Members {
+		if m.String("status") != "live" {
+			continue
+		}
+		if ws.CerbyAPI == nil {
+			ws.CerbyAPI = &cerbysim.CerbyAPIData{}
+		}
+		if ws.CerbyAPI.Members == nil {
+			ws.CerbyAPI.Members = map[string]cerbysim.CerbyExtras{}
+		}
+		id := m.String("id")
+		x := ws.CerbyAPI.Members[id]
+		x.Omit = without(x.Omit, "mfaStatus")
+		if err := x.Attributes.Set("mfaStatus", map[string]any{"mfaEnabled": true, "mfaEnrollmentDate": "2026-01-05T09:00:00+00:00"}); err != nil {
+			return err
+		}
+		ws.CerbyAPI.Members[id] = x
 	}
 	return nil
 }
