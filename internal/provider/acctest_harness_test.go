@@ -181,6 +181,9 @@ type fakeData struct {
 	// Keyless: the Cerby API answers without an API key, as a host the key
 	// must never reach would.
 	Keyless bool
+
+	// What only the Cerby API serves (cerbyonly_fake_test.go).
+	cerbyOnlyData
 }
 
 type recordedRequest struct {
@@ -780,6 +783,7 @@ func (f *fakeAPI) serveCerbyAPI(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/users", f.withAPIKey(f.cerbyListUsers))
 	mux.HandleFunc("GET /api/v1/users/{id}", f.withAPIKey(f.cerbyGetUser))
 	mux.HandleFunc("GET /api/v1/users/{id}/accounts", f.withAPIKey(f.cerbyUserAccounts))
+	f.serveCerbyAPIOnly(mux)
 	mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
 		cerbyError(w, http.StatusNotFound, "No endpoint "+r.Method+" "+r.URL.Path+".", nil)
 	})
@@ -862,11 +866,16 @@ func cerbyQuery(w http.ResponseWriter, r *http.Request, enums map[string][]strin
 // cerbyPage answers one page of a listing: JSON:API resources, root-relative
 // links with the brackets percent-encoded, and the listing's total.
 func cerbyPage(w http.ResponseWriter, r *http.Request, q url.Values, number, size int, items []fixture, typ string, names map[string]string) {
+	cerbyPageOf(w, r, q, number, size, items, func(it fixture) any { return cerbyResource(it, typ, names) })
+}
+
+// cerbyPageOf is cerbyPage with each item served as resource makes it.
+func cerbyPageOf(w http.ResponseWriter, r *http.Request, q url.Values, number, size int, items []fixture, resource func(fixture) any) {
 	from := min((number-1)*size, len(items))
 	to := min(from+size, len(items))
 	data := make([]any, 0, to-from)
 	for _, it := range items[from:to] {
-		data = append(data, cerbyResource(it, typ, names))
+		data = append(data, resource(it))
 	}
 	link := func(n int) string {
 		q := cloneQuery(q)
@@ -926,8 +935,8 @@ func (f *fakeAPI) cerbyGetAccount(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *fakeAPI) cerbyListUsers(w http.ResponseWriter, r *http.Request) {
-	enums := map[string][]string{"filter[status]": {"live", "pending", "disabled"}, "filter[isGuest]": {"true", "false"}}
-	q, number, size, ok := cerbyQuery(w, r, enums, append(pageParams, "filter", "filter[status]", "filter[isGuest]")...)
+	enums := map[string][]string{"filter[status]": {"live", "pending", "disabled"}, "filter[isGuest]": {"true", "false"}, "mfaStatus": {"true", "false"}}
+	q, number, size, ok := cerbyQuery(w, r, enums, append(pageParams, "filter", "filter[status]", "filter[isGuest]", "mfaStatus")...)
 	if !ok {
 		return
 	}
@@ -937,7 +946,11 @@ func (f *fakeAPI) cerbyListUsers(w http.ResponseWriter, r *http.Request) {
 			(q.Get("filter[isGuest]") == "" || q.Get("filter[isGuest]") == strconv.FormatBool(m["isGuest"] == true)) &&
 			(containsFold(m, q.Get("filter"), "email", "firstName", "lastName") || containsFold(fullName, q.Get("filter"), "name"))
 	})
-	cerbyPage(w, r, q, number, size, matched, "user", cerbyUserAttributes)
+	names := cerbyUserAttributes
+	if q.Get("mfaStatus") == "true" {
+		names = cerbyUserAttributesWithMFA // a fixture's mfaStatus, served only when asked
+	}
+	cerbyPage(w, r, q, number, size, matched, "user", names)
 }
 
 func (f *fakeAPI) member(id string) fixture {
