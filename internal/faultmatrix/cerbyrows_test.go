@@ -29,7 +29,7 @@ func cerbyOnly() []row {
 			failsAfter(3, "502 Bad Gateway", "HTML page (probably from a proxy)", "Server error after 3 attempts")),
 
 		read(a, "links.next to another host", "every links.next an absolute URL on a second loopback server, which must receive nothing",
-			"a clear error naming the link's origin, nothing sent there", quick, nextElsewhere, refusedElsewhere),
+			"a clear error naming the link's origin, nothing sent there", quick, nextElsewhere(workspace, nil), refusedElsewhere(1, 1)),
 		read(a, "links.next off the listing's path", "every links.next points to "+secretsPath+", its query kept",
 			"a clear error naming the path, nothing requested there", quick,
 			faults(cerbysim.Faults{NextPath: secretsPath}),
@@ -54,33 +54,52 @@ func cerbyOnly() []row {
 	}
 }
 
-// nextElsewhere makes every links.next point to a second loopback server's
-// origin (another port of 127.0.0.1), which records what it gets.
-func nextElsewhere(t *testing.T) target {
-	t.Helper()
-	log := newRequestLog(t)
-	tg := simulate(t, cerbysim.Faults{NextOrigin: log.url}, nil)
-	tg.elsewhere = log
-	return tg
+// nextElsewhere serves ws() as cfg says, every links.next pointing to a
+// second loopback server's origin (another port of 127.0.0.1), which records
+// what it gets.
+func nextElsewhere(ws func() *cerbysim.Workspace, cfg *cerbysim.Config) func(*testing.T) target {
+	return func(t *testing.T) target {
+		t.Helper()
+		log := newRequestLog(t)
+		var c cerbysim.Config
+		if cfg != nil {
+			c = *cfg
+		}
+		c.Faults.NextOrigin = log.url
+		tg := serveWorkspace(t, ws(), c, nil)
+		tg.elsewhere = log
+		return tg
+	}
 }
 
-// refusedElsewhere wants the read refused at page 1 with the other origin
-// named, and nothing at all sent there.
-func refusedElsewhere(t *testing.T, w *clitest.Workdir, a api, tg target, r clitest.Result) (string, error) {
-	seen, keys := tg.elsewhere.seen()
-	if len(seen) > 0 {
-		return fmt.Sprintf("THE OTHER HOST GOT %d requests (%d with a credential)", len(seen), keys),
-			fmt.Errorf("the second server received %s (%d with a credential header)", strings.Join(seen, ", "), keys)
+// refusedElsewhere wants each of the configuration's listings refused at
+// its page 1, one error each naming the other origin, the simulator having
+// seen exactly requests, and nothing at all sent to the other origin.
+func refusedElsewhere(requests, listings int) judgement {
+	return func(t *testing.T, w *clitest.Workdir, a api, tg target, r clitest.Result) (string, error) {
+		seen, keys := tg.elsewhere.seen()
+		if len(seen) > 0 {
+			return fmt.Sprintf("THE OTHER HOST GOT %d requests (%d with a credential)", len(seen), keys),
+				fmt.Errorf("the second server received %s (%d with a credential header)", strings.Join(seen, ", "), keys)
+		}
+		result, err := failsAfter(requests, "points to another origin", "not followed")(t, w, a, tg, r)
+		if err != nil {
+			return result, err
+		}
+		errs := errorMessages(r)
+		if len(errs) != listings {
+			return result, fmt.Errorf("%d error diagnostics, want one for each of the %d listings:\n%s", len(errs), listings, strings.Join(errs, "\n"))
+		}
+		for _, msg := range errs {
+			if other := tg.elsewhere.url; !strings.Contains(msg, other) || !strings.Contains(msg, "not followed") {
+				return result, fmt.Errorf("an error does not refuse the link to %s:\n%s", other, msg)
+			}
+		}
+		if listings > 1 {
+			result = fmt.Sprintf("%d listings refused, e.g. %s", listings, result)
+		}
+		return result + "; the other host received nothing", nil
 	}
-	result, err := failsAfter(1, "points to another origin", "not followed")(t, w, a, tg, r)
-	if err != nil {
-		return result, err
-	}
-	msg, _ := firstError(r)
-	if other := tg.elsewhere.url; !strings.Contains(msg, other) {
-		return result, fmt.Errorf("the error does not name the link's origin %s:\n%s", other, msg)
-	}
-	return result + "; the other host received nothing", nil
 }
 
 // shiftOnce serves the first 3 requests from a simulator whose total is one

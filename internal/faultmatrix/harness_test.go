@@ -28,6 +28,7 @@ const apiKey = "fm-key-3c9e71d04b"
 type settings struct {
 	maxRetries                   int
 	maxRetryWait, requestTimeout string
+	pageSize                     int // page_size; 0 leaves the provider's default of 100
 }
 
 var quick = settings{maxRetries: 2, maxRetryWait: "3s", requestTimeout: "2s"}
@@ -53,8 +54,15 @@ type target struct {
 // simulate serves a fresh workspace with faults, through wrap when not nil.
 func simulate(t *testing.T, faults cerbysim.Faults, wrap func(http.Handler) http.Handler) target {
 	t.Helper()
-	ws := workspace()
-	sim := cerbysim.New(ws, cerbysim.Config{APIKey: apiKey, Faults: faults})
+	return serveWorkspace(t, workspace(), cerbysim.Config{Faults: faults}, wrap)
+}
+
+// serveWorkspace serves ws as cfg says (the matrix's API key added),
+// through wrap when not nil.
+func serveWorkspace(t *testing.T, ws *cerbysim.Workspace, cfg cerbysim.Config, wrap func(http.Handler) http.Handler) target {
+	t.Helper()
+	cfg.APIKey = apiKey
+	sim := cerbysim.New(ws, cfg)
 	var h http.Handler = sim
 	if wrap != nil {
 		h = wrap(sim)
@@ -71,6 +79,10 @@ func listen(t *testing.T, h http.Handler) string {
 }
 
 func configuration(endpoint string, s settings, body string) string {
+	pageSize := ""
+	if s.pageSize > 0 {
+		pageSize = fmt.Sprintf("\n  page_size       = %d", s.pageSize)
+	}
 	return fmt.Sprintf(`terraform {
   required_providers {
     cerby = { source = "cerby-community/cerby" }
@@ -81,9 +93,9 @@ provider "cerby" {
   endpoint        = %q
   max_retries     = %d
   max_retry_wait  = %q
-  request_timeout = %q
+  request_timeout = %q%s
 }
-%s`, endpoint, s.maxRetries, s.maxRetryWait, s.requestTimeout, body)
+%s`, endpoint, s.maxRetries, s.maxRetryWait, s.requestTimeout, pageSize, body)
 }
 
 const listAccounts = `
@@ -140,6 +152,18 @@ func firstError(r clitest.Result) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// errorMessages is every error diagnostic, summary and detail joined, its
+// address (when it has one) in front.
+func errorMessages(r clitest.Result) []string {
+	var msgs []string
+	for _, d := range clitest.Diagnostics(r.Stdout) {
+		if d.Severity == "error" {
+			msgs = append(msgs, strings.TrimPrefix(d.Address+": ", ": ")+d.Summary+": "+d.Detail)
+		}
+	}
+	return msgs
 }
 
 // stringList reads a list output of strings.
@@ -272,7 +296,14 @@ Cerby API only. Provider settings are kept small so the matrix is fast:
 max_retries 2, max_retry_wait 3s, request_timeout 2s unless the row says
 otherwise. The workspace has 250 accounts, read in pages of 100 (limit on the
 Read API, page[size] on the Cerby API, which lists every account: cerbysim's
-Owner rule is off). Durations include the CLI's own start-up and, since rows
+Owner rule is off). The last rows read what only the Cerby API serves, in
+one configuration: users with their MFA status, teams, one team's member
+and account ids, vaults, integrations and one integration's seats, from a
+smaller workspace (12 accounts, 10 members, 6 teams, 4 vaults, 3
+integrations) in pages of 2 or 3, so that most listings take several pages;
+there exactly the simulator's data is every listing's ids and attributes as
+the simulator serves them, and the team's members and accounts, sorted.
+Durations include the CLI's own start-up and, since rows
 run four at a time, waiting for a CPU.
 
 `

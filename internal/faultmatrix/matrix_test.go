@@ -69,7 +69,7 @@ func matrix() []row {
 		read[i].n, cerby[i].n = i+1, i+1
 		rows = append(rows, read[i], cerby[i])
 	}
-	for i, r := range cerbyOnly() {
+	for i, r := range append(cerbyOnly(), cerbyOnlyRows()...) {
 		r.n = len(read) + i + 1
 		rows = append(rows, r)
 	}
@@ -161,12 +161,18 @@ type judgement func(t *testing.T, w *clitest.Workdir, a api, tg target, r clites
 // server. Every request must be on a's paths: the simulator serves both
 // APIs, so a provider reading the other would otherwise pass.
 func read(a api, name, fault, expect string, s settings, serve func(*testing.T) target, judge judgement) row {
+	return readConfig(a, name, fault, expect, s, serve, func(target) string { return listAccounts }, judge)
+}
+
+// readConfig is read with the configuration's data sources and outputs
+// written by body for the server the row serves.
+func readConfig(a api, name, fault, expect string, s settings, serve func(*testing.T) target, body func(target) string, judge judgement) row {
 	return row{api: a, name: name, fault: fault, expect: expect, run: func(t *testing.T, cli clitest.CLI) (string, error) {
 		tg := serve(t)
 		if tg.sim != nil {
 			tg.before = tg.sim.AccountIDs()
 		}
-		w := workdir(t, cli, a.endpoint(tg.url), s, listAccounts)
+		w := workdir(t, cli, a.endpoint(tg.url), s, body(tg))
 		r := apply(w)
 		if err := hung(r); err != nil {
 			return "hang: killed at the ceiling", err
@@ -238,9 +244,12 @@ func accountsOutput(t *testing.T, w *clitest.Workdir) (map[string]any, error) {
 
 // rightDataDespite is rightData that also wants the fault to have struck:
 // a row whose fault never happened proves nothing.
-func rightDataDespite(struck func(status int) bool) judgement {
+func rightDataDespite(struck func(status int) bool) judgement { return despite(rightData, struck) }
+
+// despite is judge that also wants the fault to have struck.
+func despite(judge judgement, struck func(status int) bool) judgement {
 	return func(t *testing.T, w *clitest.Workdir, a api, tg target, r clitest.Result) (string, error) {
-		result, err := rightData(t, w, a, tg, r)
+		result, err := judge(t, w, a, tg, r)
 		if err == nil && !slices.ContainsFunc(tg.sim.Counters().Requests, func(req cerbysim.Request) bool { return struck(req.Status) }) {
 			err = fmt.Errorf("the fault never struck: %s", result)
 		}
