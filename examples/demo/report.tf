@@ -40,6 +40,11 @@ output "failing_policies" {
   value = local.failing_policies
 }
 
+# On the Read API: the policies it cannot judge (members' MFA status, vaults).
+output "policies_skipped" {
+  value = local.policies_skipped
+}
+
 # Printed by `make demo` with `terraform output -raw report`.
 output "report" {
   value = join("\n", concat(
@@ -53,8 +58,18 @@ output "report" {
     [for email, names in local.disabled_members_with_access : format("  %-40s %3d account(s)", email, length(names))],
     ["", "Guests with access: ${length(local.guests_with_access)}"],
     [for email, count in local.guests_with_access : format("  %-40s %3d account(s)", email, count)],
+    # What only the Cerby API sends: members' MFA enrollment and vaults.
+    local.cerby_api ? concat(
+      ["", "Live members without MFA enrolled: ${length(local.live_members_without_mfa)}"],
+      [for line in slice(local.live_members_without_mfa, 0, min(5, length(local.live_members_without_mfa))) : "  ${line}"],
+      length(local.live_members_without_mfa) > 5 ? ["  ... and ${length(local.live_members_without_mfa) - 5} more"] : [],
+      ["", "Vaults without a customer-managed key: ${length(local.vaults_without_own_key)} of ${length(flatten(data.cerby_vaults.all[*].ids))}"],
+      [for line in slice(local.vaults_without_own_key, 0, min(5, length(local.vaults_without_own_key))) : "  ${line}"],
+      length(local.vaults_without_own_key) > 5 ? ["  ... and ${length(local.vaults_without_own_key) - 5} more"] : [],
+    ) : ["", "Members' MFA enrollment and vaults: not read (the Read API has neither)"],
     ["", "Policy checks"],
     [for policy, violations in local.policy_violations : length(violations) > 0 ? "  FAIL  ${policy} (${length(violations)} violation(s))" : "  pass  ${policy}"],
+    [for policy, why in local.policies_skipped : "  skip  ${policy} (needs the Cerby API)"],
     [""],
   ))
 }

@@ -9,6 +9,14 @@ resource "terraform_data" "policy_gate" {
       error_message = local.policy_messages["every account has MFA"]
     }
     precondition {
+      condition     = length(lookup(local.policy_violations, "every live member has MFA enrolled", [])) == 0
+      error_message = lookup(local.policy_messages, "every live member has MFA enrolled", "")
+    }
+    precondition {
+      condition     = length(lookup(local.policy_violations, "every vault uses a customer-managed key", [])) == 0
+      error_message = lookup(local.policy_messages, "every vault uses a customer-managed key", "")
+    }
+    precondition {
       condition     = length(local.policy_violations["no disabled member retains access"]) == 0
       error_message = local.policy_messages["no disabled member retains access"]
     }
@@ -23,4 +31,9 @@ resource "terraform_data" "policy_gate" {
 # policies, not their findings.
 output "policies_checked" {
   value = keys(local.policy_messages)
+}
+
+# On the Read API: the policies it cannot judge, each with the reason.
+output "policies_skipped" {
+  value = local.policies_skipped
 }

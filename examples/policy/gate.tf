@@ -1,10 +1,19 @@
 # The gate: check blocks only warn, whereas a failed precondition stops the
-# plan with an error, so a pipeline running `terraform plan` fails here.
+# plan with an error, so a pipeline running `terraform plan` fails here. A
+# policy skipped on the Read API has no violations here (lookup's default).
 resource "terraform_data" "policy_gate" {
   lifecycle {
     precondition {
       condition     = length(local.policy_violations["every account has MFA"]) == 0
       error_message = local.policy_messages["every account has MFA"]
+    }
+    precondition {
+      condition     = length(lookup(local.policy_violations, "every live member has MFA enrolled", [])) == 0
+      error_message = lookup(local.policy_messages, "every live member has MFA enrolled", "")
+    }
+    precondition {
+      condition     = length(lookup(local.policy_violations, "every vault uses a customer-managed key", [])) == 0
+      error_message = lookup(local.policy_messages, "every vault uses a customer-managed key", "")
     }
     precondition {
       condition     = length(local.policy_violations["no disabled member retains access"]) == 0
@@ -19,4 +28,9 @@ resource "terraform_data" "policy_gate" {
 
 output "policies_checked" {
   value = keys(local.policy_violations)
+}
+
+# On the Read API: the policies it cannot judge, each with the reason.
+output "policies_skipped" {
+  value = local.policies_skipped
 }

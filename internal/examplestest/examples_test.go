@@ -172,12 +172,20 @@ func (s sim) checkAPI(t *testing.T) {
 }
 
 // workdir copies the example and points the provider at s's API through the
-// environment, as a user would point it at a real workspace.
+// environment, as a user would point it at a real workspace. The use cases
+// that judge what only the Cerby API offers (policy, demo, inventory,
+// conftest, policy-ephemeral) learn the API from their variable "api": the
+// runs on the Read API set it as their README says, those on the Cerby API
+// leave it unset, its default. The other examples declare no such variable,
+// and the CLIs ignore a TF_VAR_ of an undeclared one.
 func workdir(t *testing.T, cli clitest.CLI, dir string, s sim) *clitest.Workdir {
 	t.Helper()
 	w := clitest.NewWorkdir(t, cli, dir)
 	w.Env["CERBY_ENDPOINT"] = s.url + s.api.path
 	w.Env["CERBY_API_KEY"] = apiKey
+	if s.api == readAPI {
+		w.Env["TF_VAR_api"] = readAPI.name
+	}
 	return w
 }
 
@@ -387,7 +395,7 @@ func checkAccessExample(t *testing.T, truth *cerbysim.Workspace, out map[string]
 func runDemo(t *testing.T, x target, dir string) {
 	s := startSim(t, x, cerbysim.Generate(7, cerbysim.Size{Accounts: 60, Members: 30, AccessPerMember: 8}), "")
 	out := apply(t, workdir(t, x.cli, dir, s))
-	truth := findingsOf(s.truth)
+	truth := findingsOf(x.api, s.truth)
 
 	perApp := map[string]int{}
 	for _, a := range s.truth.Accounts {
@@ -408,22 +416,48 @@ func runDemo(t *testing.T, x target, dir string) {
 		fmt.Sprintf("FAIL  every account has MFA (%d violation(s))", len(truth.withoutMFA)),
 		fmt.Sprintf("FAIL  no disabled member retains access (%d violation(s))", len(truth.disabledReach)),
 		fmt.Sprintf("FAIL  no guest owns an account (%d violation(s))", len(truth.guestOwned)),
+		cerbyAPIPolicyLine(x.api, policyMemberMFA, len(truth.membersWithoutMFA)),
+		cerbyAPIPolicyLine(x.api, policyVaultKey, len(truth.vaultsWithoutKey)),
+		cerbyAPIOnlyLines(x.api, fmt.Sprintf("Live members without MFA enrolled: %d", len(truth.membersWithoutMFA))),
+		cerbyAPIOnlyLines(x.api, fmt.Sprintf("Vaults without a customer-managed key: %d of %d", len(truth.vaultsWithoutKey), len(s.truth.Vaults))),
 	} {
 		if !strings.Contains(report, line) {
 			t.Errorf("the report lacks %q:\n%s", line, report)
 		}
 	}
-	if len(truth.withoutMFA) == 0 || len(truth.disabledReach) == 0 || len(truth.guestReach) == 0 || len(truth.guestOwned) == 0 {
+	if len(truth.withoutMFA) == 0 || len(truth.disabledReach) == 0 || len(truth.guestReach) == 0 || len(truth.guestOwned) == 0 ||
+		(x.api == cerbyAPI && (len(truth.membersWithoutMFA) == 0 || len(truth.vaultsWithoutKey) == 0)) {
 		t.Error("the generated workspace should give every part of the report something to show")
 	}
 }
 
+// cerbyAPIOnlyLines is a line of the report's Cerby API part there, and on
+// the Read API the line that stands for that part.
+func cerbyAPIOnlyLines(a api, line string) string {
+	if a == readAPI {
+		return "Members' MFA enrollment and vaults: not read (the Read API has neither)"
+	}
+	return line
+}
+
+// cerbyAPIPolicyLine is the report's line for a policy only the Cerby API
+// can judge: failing there (the generated workspace breaks both), skipped on
+// the Read API.
+func cerbyAPIPolicyLine(a api, policy string, violations int) string {
+	if a == readAPI {
+		return fmt.Sprintf("skip  %s (needs the Cerby API)", policy)
+	}
+	return fmt.Sprintf("FAIL  %s (%d violation(s))", policy, violations)
+}
+
 // runPolicy passes on a clean workspace and fails the plan, with one readable
-// error per broken policy, on one that breaks all three.
+// error per broken policy, on one that breaks all five (on the Read API, the
+// three it can judge: the other two are skipped, and the outputs say so).
 func runPolicy(t *testing.T, x target, dir string) {
 	t.Run("clean", func(t *testing.T) {
 		s := startSim(t, x, loadWorkspace(t, filepath.Join(dir, "workspaces", "clean.json")), "")
-		if f := findingsOf(s.truth).failing(); len(f) != 0 {
+		truth := findingsOf(x.api, s.truth)
+		if f := truth.failing(); len(f) != 0 {
 			t.Fatalf("clean.json breaks %q on the %s", f, x.api.name)
 		}
 		w := workdir(t, x.cli, dir, s)
@@ -431,10 +465,20 @@ func runPolicy(t *testing.T, x target, dir string) {
 		if r.ExitCode != 0 || r.Err != nil || hasErrors(clitest.Diagnostics(r.Stdout)) {
 			t.Fatalf("the policy failed a clean workspace: exit %d %v\n%s%s", r.ExitCode, r.Err, r.Stdout, r.Stderr)
 		}
+		// The provider's warnings (include_mfa_status on the Read API, say):
+		// the example asks only what the API in use can answer.
+		for _, d := range clitest.Diagnostics(r.Stdout) {
+			if d.Severity == "warning" && d.Summary != "Provider development overrides are in effect" {
+				t.Errorf("unexpected warning %q: %s", d.Summary, d.Detail)
+			}
+		}
+		out := w.Outputs(t)
+		equalJSON(t, "policies_checked", out["policies_checked"], truth.checked())
+		equalJSON(t, "policies_skipped", out["policies_skipped"], policiesSkipped(x.api))
 	})
 	t.Run("violating", func(t *testing.T) {
 		s := startSim(t, x, loadWorkspace(t, filepath.Join(dir, "workspaces", "violating.json")), "")
-		truth := findingsOf(s.truth)
+		truth := findingsOf(x.api, s.truth)
 		w := workdir(t, x.cli, dir, s)
 		r := run(t, w, "plan", "-json")
 		if r.ExitCode != 1 {
@@ -446,6 +490,7 @@ func runPolicy(t *testing.T, x target, dir string) {
 				if d.Summary != "Resource precondition failed" {
 					t.Errorf("unexpected error %q: %s", d.Summary, d.Detail)
 				}
+				t.Logf("policy: %s", d.Detail)
 				details = append(details, d.Detail)
 			}
 		}
@@ -454,6 +499,15 @@ func runPolicy(t *testing.T, x target, dir string) {
 			"no disabled member retains access": slices.Sorted(maps.Keys(truth.disabledReach)),
 			"no guest owns an account":          truth.guestOwned,
 		}
+		if x.api == cerbyAPI {
+			violations[policyMemberMFA] = truth.membersWithoutMFA
+			violations[policyVaultKey] = truth.vaultsWithoutKey
+		}
+		for policy, items := range violations {
+			if len(items) == 0 {
+				t.Errorf("violating.json should break %q on the %s", policy, x.api.name)
+			}
+		}
 		if len(details) != len(violations) {
 			t.Fatalf("%d errors, want one per policy (%d): %q", len(details), len(violations), details)
 		}
@@ -461,6 +515,16 @@ func runPolicy(t *testing.T, x target, dir string) {
 			requireDetail(t, details, fmt.Sprintf("Policy %q has %d violation(s): ", policy, len(items)), items)
 		}
 	})
+}
+
+// policiesSkipped is examples/policy's output policies_skipped: on the Read
+// API, the two policies it cannot judge, with the reason.
+func policiesSkipped(a api) map[string]string {
+	if a == cerbyAPI {
+		return map[string]string{}
+	}
+	const why = `needs the Cerby API (members' MFA status and vaults); the provider reads the Read API (var.api = "read_api")`
+	return map[string]string{policyMemberMFA: why, policyVaultKey: why}
 }
 
 // requireDetail finds the message that starts with head and checks it names

@@ -28,14 +28,18 @@ var cerbyToReadAPI = map[string]string{
 
 // viewOf is ws as api serves it, in the Read API's keys, so that one set of
 // checks judges the runs on both APIs. The Read API serves ws's objects as
-// they are. The Cerby API serves what ws.CerbyAPIAccount and CerbyAPIUser
+// they are, and none of what only the Cerby API has (teams, vaults,
+// integrations). The Cerby API serves what ws.CerbyAPIAccount and CerbyAPIUser
 // say: no key the Read API alone has (an account's type, role or
 // workspacePolicyResult), so the provider's attribute is null there, the
 // generated workspaces' left-out attributes, the Cerby API's own timestamps;
 // and members only in the identity provider are not users there.
 func viewOf(a api, ws *cerbysim.Workspace) *cerbysim.Workspace {
 	if a == readAPI {
-		return ws
+		// The Read API has no teams, vaults nor integrations.
+		view := *ws
+		view.Teams, view.Vaults, view.Integrations = nil, nil, nil
+		return &view
 	}
 	view := &cerbysim.Workspace{Access: map[string][]string{}}
 	for _, id := range ws.AccountIDs() {
@@ -51,7 +55,8 @@ func viewOf(a api, ws *cerbysim.Workspace) *cerbysim.Workspace {
 		if ws.Members[i].Bool(cerbysim.KeyOnlyInIdp) {
 			continue
 		}
-		attrs, _ := ws.CerbyAPIUser(id, false)
+		// With mfaStatus, as the policies ask for it (include_mfa_status).
+		attrs, _ := ws.CerbyAPIUser(id, true)
 		o := withID(id)
 		o.Fields = append(o.Fields, attrs.Fields...)
 		view.Members = append(view.Members, o)
@@ -59,7 +64,24 @@ func viewOf(a api, ws *cerbysim.Workspace) *cerbysim.Workspace {
 			view.Access[id] = reach
 		}
 	}
+	// What only the Cerby API serves, with the attributes it leaves out gone.
+	for _, v := range ws.Vaults {
+		view.Vaults = append(view.Vaults, cerbysim.CerbyResource{ID: v.ID, Attributes: served(v)})
+	}
+	view.Teams, view.Integrations = ws.Teams, ws.Integrations
 	return view
+}
+
+// served is a Cerby API resource's attributes as served: less those Omit
+// names.
+func served(r cerbysim.CerbyResource) cerbysim.Object {
+	var o cerbysim.Object
+	for _, f := range r.Attributes.Fields {
+		if !slices.Contains(r.Omit, f.Key) {
+			o.Fields = append(o.Fields, f)
+		}
+	}
+	return o
 }
 
 func withID(id string) cerbysim.Object {
@@ -93,16 +115,28 @@ func creator(a *cerbysim.Object) any {
 	return nil
 }
 
+// The two policies only the Cerby API can judge (members' MFA status,
+// vaults); on the Read API the examples skip them.
+const (
+	policyMemberMFA = "every live member has MFA enrolled"
+	policyVaultKey  = "every vault uses a customer-managed key"
+)
+
 // findings mirrors examples/policy/findings.tf.
 type findings struct {
 	withoutMFA    []string       // "application: name"
 	disabledReach map[string]int // disabled member's email => accounts reached
 	guestReach    map[string]int // guest's email => accounts reached
 	guestOwned    []string       // "application: name (created by email)"
+	// On the Cerby API only (cerbyAPI):
+	cerbyAPI          bool
+	membersWithoutMFA []string // "email (not enrolled)" or "email (no MFA status sent)", live members
+	vaultsWithoutKey  []string // "name (id …) uses scheme", or "… has no scheme (…)"
 }
 
-func findingsOf(ws *cerbysim.Workspace) findings {
-	f := findings{disabledReach: map[string]int{}, guestReach: map[string]int{}}
+// findingsOf judges ws as viewOf(a, …) serves it.
+func findingsOf(a api, ws *cerbysim.Workspace) findings {
+	f := findings{disabledReach: map[string]int{}, guestReach: map[string]int{}, cerbyAPI: a == cerbyAPI}
 	members := map[string]*cerbysim.Object{}
 	for _, m := range listedMembers(ws) {
 		members[m.String("id")] = m
@@ -113,6 +147,22 @@ func findingsOf(ws *cerbysim.Workspace) findings {
 		}
 		if reach > 0 && m.Bool("isGuest") {
 			f.guestReach[key] = reach
+		}
+	}
+	if f.cerbyAPI {
+		for _, m := range membersWithoutMFA(ws) {
+			why := "no MFA status sent"
+			if value(m, "mfaStatus", "mfaEnabled") == false {
+				why = "not enrolled"
+			}
+			f.membersWithoutMFA = append(f.membersWithoutMFA, fmt.Sprintf("%s (%s)", cmp.Or(m.String("email"), m.String("id")), why))
+		}
+		for _, v := range vaultsWithoutKey(ws) {
+			line := fmt.Sprintf("%s (id %s) has no scheme (the Cerby API sent none)", cmp.Or(v.Attributes.String("name"), v.ID), v.ID)
+			if scheme, ok := value(&v.Attributes, "scheme").(string); ok {
+				line = fmt.Sprintf("%s (id %s) uses %s", cmp.Or(v.Attributes.String("name"), v.ID), v.ID, scheme)
+			}
+			f.vaultsWithoutKey = append(f.vaultsWithoutKey, line)
 		}
 	}
 	for i := range ws.Accounts {
@@ -134,6 +184,8 @@ func (f findings) failing() []string {
 		"every account has MFA":             len(f.withoutMFA) > 0,
 		"no disabled member retains access": len(f.disabledReach) > 0,
 		"no guest owns an account":          len(f.guestOwned) > 0,
+		policyMemberMFA:                     len(f.membersWithoutMFA) > 0,
+		policyVaultKey:                      len(f.vaultsWithoutKey) > 0,
 	} {
 		if broken {
 			failing = append(failing, policy)
@@ -141,6 +193,48 @@ func (f findings) failing() []string {
 	}
 	slices.Sort(failing)
 	return failing
+}
+
+// checked lists the policies judged on the findings' API, in the examples'
+// order: on the Read API, all but the two it cannot judge.
+func (f findings) checked() []string {
+	policies := []string{"every account has MFA", "no disabled member retains access", "no guest owns an account"}
+	if f.cerbyAPI {
+		policies = append(policies, policyMemberMFA, policyVaultKey)
+	}
+	slices.Sort(policies)
+	return policies
+}
+
+// membersWithoutMFA are the live members (of a Cerby API view) whose
+// mfaStatus is not {"mfaEnabled": true}, in the provider's order: email
+// (case-insensitive), then id.
+func membersWithoutMFA(ws *cerbysim.Workspace) []*cerbysim.Object {
+	out := filterMembers(ws, func(m *cerbysim.Object) bool {
+		return m.String("status") == "live" && value(m, "mfaStatus", "mfaEnabled") != true
+	})
+	slices.SortStableFunc(out, func(a, b *cerbysim.Object) int {
+		return cmp.Or(strings.Compare(strings.ToLower(a.String("email")), strings.ToLower(b.String("email"))),
+			strings.Compare(a.String("id"), b.String("id")))
+	})
+	return out
+}
+
+// vaultsWithoutKey are the vaults (of a Cerby API view) whose scheme is
+// neither kms_byo nor akv, in the provider's order: name (case-insensitive),
+// then id.
+func vaultsWithoutKey(ws *cerbysim.Workspace) []cerbysim.CerbyResource {
+	var out []cerbysim.CerbyResource
+	for _, v := range ws.Vaults {
+		if scheme := v.Attributes.String("scheme"); scheme != "kms_byo" && scheme != "akv" {
+			out = append(out, v)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b cerbysim.CerbyResource) int {
+		return cmp.Or(strings.Compare(strings.ToLower(a.Attributes.String("name")), strings.ToLower(b.Attributes.String("name"))),
+			strings.Compare(a.ID, b.ID))
+	})
+	return out
 }
 
 // listedMembers are the members the use cases' users listing returns

@@ -27,6 +27,11 @@ account_label(a) := sprintf("%s account %q (id %s)", [a.application, a.name, a.i
 
 member_label(m) := sprintf("%s %s <%s> (id %s)", [m.first_name, m.last_name, m.email, m.id])
 
+# The plan reads the legacy Read API, as its variable api says: the policies
+# that need the Cerby API (members' MFA status, vaults) are skipped, with a
+# warning. Unset (null), the provider inferred the API and every policy runs.
+read_api if input.variables.api.value == "read_api"
+
 # Without the reads the policies would pass on nothing, for instance on the
 # plan of another configuration, or when the reads were deferred to apply.
 deny contains msg if {
