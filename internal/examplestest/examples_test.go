@@ -549,7 +549,9 @@ func hasErrors(diags []clitest.Diagnostic) bool {
 
 // runInventory checks every member and account row attribute by attribute:
 // on the Cerby API, those it does not serve (an account's type, say) must be
-// null.
+// null. On the Cerby API it checks the teams (with their member and account
+// ids) and the integrations' seats too; on the Read API, which has neither,
+// those outputs must be empty.
 func runInventory(t *testing.T, x target, dir string) {
 	s := startSim(t, x, cerbysim.Generate(11, cerbysim.Size{Accounts: 40, Members: 20, AccessPerMember: 6}), "")
 	out := apply(t, workdir(t, x.cli, dir, s))
@@ -586,6 +588,108 @@ func runInventory(t *testing.T, x target, dir string) {
 			"status": value(truth, "status"), "mfa_enabled": value(truth, "mfaEnabled"), "created_by": creator(truth),
 		})
 	}
+	equalJSON(t, "teams", out["teams"], teamRows(s.truth))
+	equalJSON(t, "integrations", out["integrations"], integrationRows(s.truth))
+	if x.api == cerbyAPI && (len(s.truth.Teams) == 0 || len(s.truth.Integrations) == 0) {
+		t.Error("the generated workspace should give the inventory teams and integrations to list")
+	}
+}
+
+// teamRows is the inventory's teams output for a view: the teams by name
+// (case-insensitive), then id, each with its member and account ids in id
+// order.
+func teamRows(ws *cerbysim.Workspace) []map[string]any {
+	teams := slices.Clone(ws.Teams)
+	slices.SortStableFunc(teams, func(a, b cerbysim.Team) int {
+		return byFoldedThenID(served(a.CerbyResource), "name", a.ID, served(b.CerbyResource), b.ID)
+	})
+	rows := []map[string]any{}
+	for _, team := range teams {
+		attrs := served(team.CerbyResource)
+		memberIDs := []string{}
+		for _, m := range team.Members {
+			memberIDs = append(memberIDs, m.ID)
+		}
+		rows = append(rows, map[string]any{
+			"id": team.ID, "name": value(&attrs, "name"), "type": value(&attrs, "type"), "vault_id": value(&attrs, "vaultId"),
+			"member_ids": sortedUnique(memberIDs), "account_ids": append([]string{}, sortedUnique(team.Accounts)...),
+		})
+	}
+	return rows
+}
+
+// integrationRows is the inventory's integrations output for a view: by
+// label (case-insensitive), then id, each with its seats by email
+// (case-insensitive), then id, and their entitlements in every shape the
+// API sends them read as {key, label, group, value}.
+func integrationRows(ws *cerbysim.Workspace) []map[string]any {
+	integrations := slices.Clone(ws.Integrations)
+	slices.SortStableFunc(integrations, func(a, b cerbysim.Integration) int {
+		return byFoldedThenID(served(a.CerbyResource), "label", a.ID, served(b.CerbyResource), b.ID)
+	})
+	rows := []map[string]any{}
+	for _, n := range integrations {
+		attrs := served(n.CerbyResource)
+		seats := slices.Clone(n.Users)
+		slices.SortStableFunc(seats, func(a, b cerbysim.IntegrationUser) int {
+			return byFoldedThenID(served(a.CerbyResource), "email", a.ID, served(b.CerbyResource), b.ID)
+		})
+		seatRows := []map[string]any{}
+		for _, u := range seats {
+			seat := served(u.CerbyResource)
+			seatRows = append(seatRows, map[string]any{
+				"id": u.ID, "email": value(&seat, "email"), "first_name": value(&seat, "firstName"), "last_name": value(&seat, "lastName"),
+				"status": value(&seat, "status"), "role": value(&seat, "role"), "is_guest": value(&seat, "isGuest"),
+				"entitlements": entitlementsOf(&seat),
+			})
+		}
+		rows = append(rows, map[string]any{
+			"id": n.ID, "label": value(&attrs, "label"), "application": value(&attrs, "application"), "seats": seatRows,
+		})
+	}
+	return rows
+}
+
+// entitlementsOf reads a seat's entitlements as the provider does (decision
+// C24 of the spec): a JSON:API resource's attributes, a flat object, or a
+// bare key; a value that is not a string is kept as its JSON text. Null
+// when the seat has none.
+func entitlementsOf(seat *cerbysim.Object) any {
+	raw, ok := seat.Get("entitlements")
+	var items []json.RawMessage
+	if !ok || json.Unmarshal(raw, &items) != nil || items == nil {
+		return nil
+	}
+	out := []map[string]any{}
+	for _, item := range items {
+		var key string
+		if json.Unmarshal(item, &key) == nil {
+			out = append(out, map[string]any{"key": key, "label": nil, "group": nil, "value": nil})
+			continue
+		}
+		var o cerbysim.Object
+		_ = json.Unmarshal(item, &o)
+		if a, ok := o.Get("attributes"); ok {
+			o = cerbysim.Object{}
+			_ = json.Unmarshal(a, &o)
+		}
+		row := map[string]any{"key": value(&o, "key"), "label": value(&o, "label"), "group": value(&o, "group"), "value": nil}
+		if v, ok := o.Get("value"); ok && string(v) != "null" {
+			var text string
+			if json.Unmarshal(v, &text) != nil {
+				text = string(v)
+			}
+			row["value"] = text
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// byFoldedThenID orders two resources by an attribute, case-insensitive,
+// then by id: the provider's order.
+func byFoldedThenID(a cerbysim.Object, key, aID string, b cerbysim.Object, bID string) int {
+	return cmp.Or(strings.Compare(strings.ToLower(a.String(key)), strings.ToLower(b.String(key))), strings.Compare(aID, bID))
 }
 
 // checkAccessRequests: the inventory's cerby_access read the members once
