@@ -89,11 +89,11 @@ func memberWithAccounts(t *testing.T, ws *cerbysim.Workspace) (id, email string)
 }
 
 // requireCerbyEndpoints fails unless sim saw every Cerby API endpoint the
-// four data sources read, and nothing off the Cerby API.
+// four data sources and readCerbyOnly read, and nothing off the Cerby API.
 func requireCerbyEndpoints(t *testing.T, sim *cerbysim.Server) {
 	t.Helper()
 	c := sim.Counters()
-	for _, e := range []string{cerbysim.EndpointCerbyAccounts, cerbysim.EndpointCerbyAccount, cerbysim.EndpointCerbyUsers, cerbysim.EndpointCerbyUser, cerbysim.EndpointCerbyUserAccounts} {
+	for _, e := range append([]string{cerbysim.EndpointCerbyAccounts, cerbysim.EndpointCerbyAccount, cerbysim.EndpointCerbyUsers, cerbysim.EndpointCerbyUser, cerbysim.EndpointCerbyUserAccounts}, cerbyOnlyEndpoints...) {
 		if c.ByEndpoint[e] == 0 {
 			t.Errorf("no request to %s: the reads did not all go through the Cerby API (%v)", e, c.ByEndpoint)
 		}
@@ -105,9 +105,9 @@ func requireCerbyEndpoints(t *testing.T, sim *cerbysim.Server) {
 	}
 }
 
-// Successful reads of all four data sources through the Cerby API, with each
-// way of passing the key and of choosing the API: nothing the CLI writes
-// holds it.
+// Successful reads of all four data sources through the Cerby API, and of
+// those only it has (readCerbyOnly), with each way of passing the key and of
+// choosing the API: nothing the CLI writes holds it.
 func TestAccLeaks_cerbyAPI_successfulReads(t *testing.T) {
 	ways := map[string]struct {
 		provider []string
@@ -138,7 +138,7 @@ func TestAccLeaks_cerbyAPI_successfulReads(t *testing.T) {
 				if way.cerbyURL {
 					endpoint = cerbyEndpoint(endpoint)
 				}
-				config := providerBlock(endpoint, way.provider...) + readAllFour(t) +
+				config := providerBlock(endpoint, way.provider...) + readAllFour(t) + readCerbyOnly() +
 					"variable \"cerby_api_key\" {\n  type      = string\n  default   = null\n  sensitive = true\n}\n"
 				s := newCerbySession(t, cli, config, way.env)
 				s.readAll()
@@ -195,6 +195,8 @@ func TestAccLeaks_cerbyAPI_errorDiagnostics(t *testing.T) {
 	withKey := map[string]string{"CERBY_API_KEY": apiKey}
 	const oneAccount = `data "cerby_account" "one" { id = "3f2b6c1e-8d4a-4e5b-9c7d-1a2b3c4d5e6f" }`
 	const oneMembersAccounts = `data "cerby_user_accounts" "one" { user_id = "3f2b6c1e-8d4a-4e5b-9c7d-1a2b3c4d5e6f" }`
+	const oneTeam = `data "cerby_team" "one" { id = "3f2b6c1e-8d4a-4e5b-9c7d-1a2b3c4d5e6f" }`
+	const oneIntegrationsSeats = `data "cerby_integration_users" "one" { integration_id = "3f2b6c1e-8d4a-4e5b-9c7d-1a2b3c4d5e6f" }`
 	cases := map[string]struct {
 		server  http.Handler // nil: no server is configured at all
 		env     map[string]string
@@ -204,10 +206,18 @@ func TestAccLeaks_cerbyAPI_errorDiagnostics(t *testing.T) {
 		// endpoint, when set, is the endpoint instead of the server's.
 		endpoint string
 	}{
-		"401 echoing the key":                 {server: cerbyEchoing(http.StatusUnauthorized), env: withKey, want: []string{"401 Unauthorized", "rejected X-API-Key [redacted]", "(at header.X-API-Key.[redacted])"}},
-		"403 echoing the key":                 {server: cerbyEchoing(http.StatusForbidden), env: withKey, want: []string{"403 Forbidden", "[redacted]"}},
-		"404 of an account echoing the key":   {server: cerbyEchoing(http.StatusNotFound), env: withKey, want: []string{"404 Not Found", "[redacted]"}, config: oneAccount},
-		"404 of a member echoing the key":     {server: cerbyEchoing(http.StatusNotFound), env: withKey, want: []string{"404 Not Found", "[redacted]"}, config: oneMembersAccounts},
+		"401 echoing the key":               {server: cerbyEchoing(http.StatusUnauthorized), env: withKey, want: []string{"401 Unauthorized", "rejected X-API-Key [redacted]", "(at header.X-API-Key.[redacted])"}},
+		"403 echoing the key":               {server: cerbyEchoing(http.StatusForbidden), env: withKey, want: []string{"403 Forbidden", "[redacted]"}},
+		"404 of an account echoing the key": {server: cerbyEchoing(http.StatusNotFound), env: withKey, want: []string{"404 Not Found", "[redacted]"}, config: oneAccount},
+		"404 of a member echoing the key":   {server: cerbyEchoing(http.StatusNotFound), env: withKey, want: []string{"404 Not Found", "[redacted]"}, config: oneMembersAccounts},
+		"401 of the Cerby API's own listings echoing the key": {server: cerbyEchoing(http.StatusUnauthorized), env: withKey, config: readCerbyOnly(),
+			want: []string{"Cannot read Cerby teams", "Cannot read Cerby vaults", "Cannot read Cerby integrations", "401 Unauthorized", "rejected X-API-Key [redacted]"}},
+		"404 of a team echoing the key": {server: cerbyEchoing(http.StatusNotFound), env: withKey, config: oneTeam,
+			want: []string{"team 3f2b6c1e-8d4a-4e5b-9c7d-1a2b3c4d5e6f not found", "404 Not Found", "[redacted]"}},
+		"404 of an integration's seats echoing the key": {server: cerbyEchoing(http.StatusNotFound), env: withKey, config: oneIntegrationsSeats,
+			want: []string{"integration 3f2b6c1e-8d4a-4e5b-9c7d-1a2b3c4d5e6f not found", "404 Not Found", "[redacted]"}},
+		"403 of vaults echoing the key": {server: cerbyEchoing(http.StatusForbidden), env: withKey, config: `data "cerby_vaults" "all" {}`,
+			want: []string{"403 Forbidden", "Admin", "[redacted]"}},
 		"429 until retries run out":           {server: cerbyEchoing(http.StatusTooManyRequests), env: withKey, want: []string{"429 Too Many Requests", "2 attempts", "no Retry-After", "[redacted]"}, provide: []string{"max_retries = 1"}},
 		"5xx until retries run out":           {server: cerbyEchoing(http.StatusServiceUnavailable), env: withKey, want: []string{"503 Service Unavailable", "2 attempts", "[redacted]"}, provide: []string{"max_retries = 1"}},
 		"HTML 502 with the key in its title":  {server: cerbyEchoingHTML(http.StatusBadGateway), env: withKey, want: []string{"502 Bad Gateway", "HTML page", "[redacted]"}, provide: []string{"max_retries = 0"}},
@@ -272,28 +282,32 @@ func (rec *recorder) seen() ([]string, int) {
 }
 
 // A links.next to another host (another port of loopback) is refused
-// unsent, in every listing the four data sources walk: that host receives
-// no request at all, so no key, and the error names its origin.
+// unsent, in every listing the four data sources and those only the Cerby
+// API has walk: that host receives no request at all, so no key, and the
+// error names its origin.
 func TestAccLeaks_cerbyAPI_nextToAnotherHost(t *testing.T) {
 	forEachCLI(t, func(t *testing.T, cli clitest.CLI) {
 		t.Parallel()
 		elsewhere := newRecorder(t)
 		ws := leakWorkspace()
 		member, _ := memberWithAccounts(t, ws)
+		team, integration := leakTeam(ws), leakIntegration(ws)
 		// Pages of one item, so that every listing has a next.
 		sim := cerbysim.New(ws, cerbysim.Config{APIKey: apiKey, Faults: cerbysim.Faults{NextOrigin: elsewhere.url}})
 		config := providerBlock(cerbyEndpoint(serve(t, sim)), "page_size = 1") + fmt.Sprintf(`
 data "cerby_accounts" "all" {}
 data "cerby_users" "all" {}
 data "cerby_user_accounts" "one" { user_id = %q }
-`, member)
+`, member) + readCerbyOnly()
 		s := newCerbySession(t, cli, config, map[string]string{"CERBY_API_KEY": apiKey})
 		s.mustFail([]string{"points to another origin, " + elsewhere.url, "not followed"}, "plan", "-input=false", "-no-color")
 		if requests, keys := elsewhere.seen(); len(requests) > 0 {
 			t.Errorf("the other host received %d requests, %d with a credential: %v", len(requests), keys, requests)
 		}
 		text := strings.Join(strings.Fields(s.produced[s.last+" stdout"]+s.produced[s.last+" stderr"]), " ")
-		for _, listing := range []string{"GET /api/v1/accounts", "GET /api/v1/users", "GET /api/v1/users/" + member + "/accounts"} {
+		for _, listing := range []string{"GET /api/v1/accounts", "GET /api/v1/users", "GET /api/v1/users/" + member + "/accounts",
+			"GET /api/v1/teams", "GET /api/v1/teams/" + team + "/members", "GET /api/v1/teams/" + team + "/accounts",
+			"GET /api/v1/vaults", "GET /api/v1/integrations", "GET /api/v1/integrations/" + integration + "/users"} {
 			if !strings.Contains(text, listing+": links.next of the page at page[number] 1 points to another origin") {
 				t.Errorf("no error says %s's links.next was refused:\n%s", listing, text)
 			}
@@ -522,6 +536,9 @@ func TestAccNetwork_cerbyAPI_onlyTheEndpoint(t *testing.T) {
 				body := readEverything
 				if c.fails == nil {
 					body = readAllFour(t)
+					if c.cerby {
+						body += readCerbyOnly()
+					}
 				}
 				open := newSession
 				if c.cerby {
