@@ -56,6 +56,9 @@ set -a
 set +a
 # The endpoint's path would pick the API by itself; CERBY_API says it too.
 export CERBY_API="$api"
+# The demo's configuration cannot see CERBY_API: var.api tells it which
+# policies it can judge (the Read API has no MFA status and no vaults).
+export TF_VAR_api="$api"
 if [ "$api" = cerby_api ]; then
   CERBY_ENDPOINT="${CERBY_API_ENDPOINT:?the ready file of cerbysim names no Cerby API endpoint}"
 fi
