@@ -9,35 +9,6 @@ import (
 	"github.com/cerby-community/terraform-provider-cerby/internal/cerbysim"
 )
 
-// The examples of the data sources only the Cerby API offers (issue 13).
-// Each runs on the Cerby API against a generated workspace, which has teams,
-// vaults and integrations with seats; on the Read API its plan must fail
-// with the one error naming the data source read first.
-func init() {
-	const why = "the Read API has no teams, vaults nor integrations; the data source refuses it at plan time, before any request"
-	for _, row := range []struct {
-		name  string
-		check func(t *testing.T, ws *cerbysim.Workspace, out map[string]any)
-	}{
-		{"cerby_teams", checkTeamsExample},
-		{"cerby_team", checkTeamExample},
-		{"cerby_vaults", checkVaultsExample},
-		{"cerby_integrations", checkIntegrationsExample},
-		// Its first read is cerby_integrations; cerby_integration_users
-		// waits on it, so the plan stops at that one error.
-		{"cerby_integration_users", checkIntegrationUsersExample},
-	} {
-		refused := row.name
-		if refused == "cerby_integration_users" {
-			refused = "cerby_integrations"
-		}
-		examples = append(examples, example{
-			dir: "data-sources/" + row.name, run: runGeneratedExample(row.check),
-			only: &cerbyAPI, refused: []string{refused}, why: why,
-		})
-	}
-}
-
 // runGeneratedExample runs a data-source example beside the provider
 // example against the workspace make demo generates, and checks its outputs
 // against that workspace.

@@ -345,6 +345,15 @@ func ephemeralUsersGate(truth *cerbysim.Workspace) string {
 	return ""
 }
 
+func ephemeralVaultsGate(truth *cerbysim.Workspace) string {
+	for _, v := range truth.Vaults {
+		if scheme := v.Attributes.String("scheme"); scheme != "kms_byo" && scheme != "akv" {
+			return "A vault is not encrypted with a customer-managed key (kms_byo or akv)."
+		}
+	}
+	return ""
+}
+
 func ephemeralAccessGate(truth *cerbysim.Workspace) string {
 	for _, m := range filterMembers(truth, isDisabled) {
 		if len(truth.AccountsOf(m.String("id"))) > 0 {

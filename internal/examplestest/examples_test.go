@@ -80,7 +80,30 @@ var examples = []example{
 	{dir: "ephemeral-resources/cerby_accounts", run: runEphemeralResourceExample(ephemeralAccountsGate)},
 	{dir: "ephemeral-resources/cerby_users", run: runEphemeralResourceExample(ephemeralUsersGate)},
 	{dir: "ephemeral-resources/cerby_access", run: runEphemeralResourceExample(ephemeralAccessGate)},
+	{
+		dir: "ephemeral-resources/cerby_vaults", run: runEphemeralResourceExample(ephemeralVaultsGate),
+		only: &cerbyAPI, refused: []string{"cerby_vaults"}, why: cerbyAPIOnlyWhy,
+	},
+	// What only the Cerby API offers (issue 13), against a generated
+	// workspace that has teams, vaults and integrations with seats.
+	{dir: "data-sources/cerby_teams", run: runGeneratedExample(checkTeamsExample), only: &cerbyAPI, refused: []string{"cerby_teams"}, why: cerbyAPIOnlyWhy},
+	{dir: "data-sources/cerby_team", run: runGeneratedExample(checkTeamExample), only: &cerbyAPI, refused: []string{"cerby_team"}, why: cerbyAPIOnlyWhy},
+	{dir: "data-sources/cerby_vaults", run: runGeneratedExample(checkVaultsExample), only: &cerbyAPI, refused: []string{"cerby_vaults"}, why: cerbyAPIOnlyWhy},
+	{
+		dir: "data-sources/cerby_integrations", run: runGeneratedExample(checkIntegrationsExample),
+		only: &cerbyAPI, refused: []string{"cerby_integrations"}, why: cerbyAPIOnlyWhy,
+	},
+	// Its first read is cerby_integrations, which cerby_integration_users
+	// waits on: the plan stops at that one error.
+	{
+		dir: "data-sources/cerby_integration_users", run: runGeneratedExample(checkIntegrationUsersExample),
+		only: &cerbyAPI, refused: []string{"cerby_integrations"}, why: cerbyAPIOnlyWhy,
+	},
 }
+
+// cerbyAPIOnlyWhy is why an example of what only the Cerby API offers runs
+// only there.
+const cerbyAPIOnlyWhy = "the Read API has no teams, vaults nor integrations; the data source refuses it at plan time, before any request"
 
 func TestAccExamples(t *testing.T) {
 	clitest.RequireAcc(t)
@@ -292,6 +315,9 @@ func runDataSourceExample(check func(t *testing.T, truth *cerbysim.Workspace, ou
 // else.
 func runRefused(t *testing.T, x target, dir string, ex example) {
 	t.Logf("%s runs on %s only: %s", ex.dir, ex.only.name, ex.why)
+	if strings.HasPrefix(ex.dir, "ephemeral-resources/") {
+		clitest.SkipUnless(t, x.cli, clitest.EphemeralResources)
+	}
 	s := startSim(t, x, loadWorkspace(t, "testdata/docs-workspace.json"), "")
 	w := workdir(t, x.cli, dir, s)
 	w.WriteFile(t, "provider.tf", providerConfig(t, x.api))
