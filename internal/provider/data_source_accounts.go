@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -92,22 +91,10 @@ func (d *accountsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 					"so there the provider reads the listing and keeps exactly these.",
 				Validators: []validator.List{listvalidator.NoNullValues(), listvalidator.ValueStringsAre(uuidValidator)},
 			},
-			"max_items": schema.Int64Attribute{
-				Optional: true,
-				MarkdownDescription: "Stop reading once this many accounts were found (at least 1), then sort them; `truncated` tells whether more were left. " +
-					"Without it every page is read.",
-				Validators: []validator.Int64{int64validator.AtLeast(1)},
-			},
-			"accounts": accountListAttribute("The accounts found, ordered by name (case-insensitive), then id."),
-			"ids": schema.ListAttribute{
-				Computed:            true,
-				ElementType:         types.StringType,
-				MarkdownDescription: "Ids of `accounts`, in the same order.",
-			},
-			"truncated": schema.BoolAttribute{
-				Computed:            true,
-				MarkdownDescription: "Whether `max_items` stopped the read before every account was read.",
-			},
+			"max_items": maxItemsAttribute("accounts"),
+			"accounts":  accountListAttribute("The accounts found, ordered by name (case-insensitive), then id."),
+			"ids":       idsAttribute("accounts"),
+			"truncated": truncatedAttribute("accounts"),
 		},
 		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
 	}

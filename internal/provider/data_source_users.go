@@ -4,12 +4,10 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -68,26 +66,14 @@ func (d *usersDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 					"under the listing's own `" + client.ScopeReadUsers + "` scope and role. Defaults to `false`: not asked, those two stay null. " +
 					"The Read API sends no MFA status, so there it has no effect (with a warning) and they stay null.",
 			},
-			"max_items": schema.Int64Attribute{
-				Optional: true,
-				MarkdownDescription: "Stop reading once this many members were found (at least 1), then sort them; `truncated` tells whether more were left. " +
-					"Without it every page is read.",
-				Validators: []validator.Int64{int64validator.AtLeast(1)},
-			},
+			"max_items": maxItemsAttribute("members"),
 			"users": schema.ListNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "The members found, ordered by email (case-insensitive), then id.",
 				NestedObject:        schema.NestedAttributeObject{Attributes: memberAttributes()},
 			},
-			"ids": schema.ListAttribute{
-				Computed:            true,
-				ElementType:         types.StringType,
-				MarkdownDescription: "Ids of `users`, in the same order.",
-			},
-			"truncated": schema.BoolAttribute{
-				Computed:            true,
-				MarkdownDescription: "Whether `max_items` stopped the read before every member was read.",
-			},
+			"ids":       idsAttribute("users"),
+			"truncated": truncatedAttribute("members"),
 		}),
 		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
 	}
