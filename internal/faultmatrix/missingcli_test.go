@@ -1,36 +1,13 @@
 package faultmatrix
 
 import (
-	"os"
-	"os/exec"
-	"strings"
 	"testing"
+
+	"github.com/cerby-community/terraform-provider-cerby/internal/clitest"
 )
 
-// TestMissingCLIFailsTheMatrix runs this package's acceptance tests with
-// TF_ACC set and a CLI that is not installed: they must fail, naming it,
-// and never skip, so that a CI job without its CLI cannot pass by running
-// nothing. It needs no CLI itself, and the child's -test.run leaves it out.
+// TestMissingCLIFailsTheMatrix: without its CLI the matrix fails, never
+// skips.
 func TestMissingCLIFailsTheMatrix(t *testing.T) {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestAcc", "-test.v", "-test.count=1")
-	var env []string
-	for _, kv := range os.Environ() {
-		if name, _, _ := strings.Cut(kv, "="); name != "CERBY_RELIABILITY_TABLE" && name != "CERBY_TOOLS_DIR" {
-			env = append(env, kv) // the child must not write the table
-		}
-	}
-	env = append(env, "TF_ACC=1", "CERBY_TEST_CLIS=terraform-0.0.0", "CERBY_TOOLS_DIR="+t.TempDir())
-	cmd.Env = env
-	out, err := cmd.CombinedOutput()
-	text := string(out)
-	switch {
-	case err == nil:
-		t.Fatalf("the acceptance tests passed without their CLI:\n%s", text)
-	case strings.Contains(text, "--- SKIP: TestAcc"):
-		t.Fatalf("an acceptance test skipped without its CLI:\n%s", text)
-	case strings.Contains(text, "--- PASS: TestAcc"):
-		t.Fatalf("an acceptance test passed without its CLI:\n%s", text)
-	case !strings.Contains(text, "--- FAIL: TestAccFaultMatrix") || !strings.Contains(text, "pinned CLI terraform-0.0.0 is missing"):
-		t.Fatalf("the matrix did not fail naming the missing CLI:\n%s", text)
-	}
+	clitest.RequireFailsWithoutCLI(t, "TestAccFaultMatrix")
 }

@@ -1,36 +1,13 @@
 package leaktest_test
 
 import (
-	"os"
-	"os/exec"
-	"strings"
 	"testing"
+
+	"github.com/cerby-community/terraform-provider-cerby/internal/clitest"
 )
 
-// TestMissingCLIFailsTheLeakMatrix runs this package's acceptance tests
-// (TestAccLeaks_*, TestAccNetwork_*) with TF_ACC set and a CLI that is not
-// installed: every one must fail, naming it, and none skip, so that a CI
-// job without its CLI cannot pass by running nothing. It needs no CLI itself, and the child's -test.run leaves it out.
+// TestMissingCLIFailsTheLeakMatrix: without their CLI the leak tests
+// (TestAccLeaks_*, TestAccNetwork_*) fail, never skip.
 func TestMissingCLIFailsTheLeakMatrix(t *testing.T) {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestAcc", "-test.v", "-test.count=1")
-	var env []string
-	for _, kv := range os.Environ() {
-		if name, _, _ := strings.Cut(kv, "="); name != "CERBY_RELIABILITY_TABLE" && name != "CERBY_TOOLS_DIR" {
-			env = append(env, kv)
-		}
-	}
-	env = append(env, "TF_ACC=1", "CERBY_TEST_CLIS=terraform-0.0.0", "CERBY_TOOLS_DIR="+t.TempDir())
-	cmd.Env = env
-	out, err := cmd.CombinedOutput()
-	text := string(out)
-	switch {
-	case err == nil:
-		t.Fatalf("the acceptance tests passed without their CLI:\n%s", text)
-	case strings.Contains(text, "--- SKIP: TestAcc"):
-		t.Fatalf("an acceptance test skipped without its CLI:\n%s", text)
-	case strings.Contains(text, "--- PASS: TestAcc"):
-		t.Fatalf("an acceptance test passed without its CLI:\n%s", text)
-	case !strings.Contains(text, "--- FAIL: TestAccLeaks_cerbyAPI_successfulReads") || !strings.Contains(text, "pinned CLI terraform-0.0.0 is missing"):
-		t.Fatalf("the leak tests did not fail naming the missing CLI:\n%s", text)
-	}
+	clitest.RequireFailsWithoutCLI(t, "TestAccLeaks_cerbyAPI_successfulReads")
 }
