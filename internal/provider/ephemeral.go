@@ -439,36 +439,13 @@ func (s *server) ephemeralType(ctx context.Context, typeName string) *ephemeralT
 // fresh ephemeral resource configured, the data source's read, and its model
 // written as msgpack, under the same ceiling as a state.
 func (t *ephemeralType) open(ctx context.Context, data *providerData, config *tfprotov6.DynamicValue, diags *diag.Diagnostics) *tfprotov6.DynamicValue {
-	failed := config // the framework's answer when an open fails
-	if config == nil {
-		diags.AddError("Missing ephemeral resource configuration", bugReport(errors.New("terraform sent no configuration to open")))
-		return nil
-	}
-	raw, err := config.Unmarshal(t.typ)
-	if err != nil {
-		diags.AddError("Cannot decode the ephemeral resource's configuration", bugReport(err))
-		return failed
-	}
-	e := t.newResource()
-	if data != nil {
-		var resp ephemeral.ConfigureResponse
-		e.Configure(ctx, ephemeral.ConfigureRequest{ProviderData: data}, &resp)
-		diags.Append(resp.Diagnostics...)
-	}
-	model := openEphemeral(ctx, e.reader, t.ds, t.dsType, raw, diags)
-	if model == nil || diags.HasError() {
-		return failed
-	}
-	result, err := encodeState(ctx, t.typ, model)
-	if err != nil {
-		diags.AddError("Cannot write the ephemeral resource's result", bugReport(err))
-		return failed
-	}
-	if ceiling := stateCeiling(); len(result) > ceiling {
-		summary, detail := ceilingError(len(result), ceiling, model)
-		diags.AddError(summary, strings.Replace(detail, "whose state is", "whose result is", 1))
-		return failed
-	}
-	collectAfterLargeRead(len(result))
-	return &tfprotov6.DynamicValue{MsgPack: result}
+	return answerBelowFramework(ctx, t.typ, config, ephemeralAnswer, diags, func(raw tftypes.Value) any {
+		e := t.newResource()
+		if data != nil {
+			var resp ephemeral.ConfigureResponse
+			e.Configure(ctx, ephemeral.ConfigureRequest{ProviderData: data}, &resp)
+			diags.Append(resp.Diagnostics...)
+		}
+		return openEphemeral(ctx, e.reader, t.ds, t.dsType, raw, diags)
+	})
 }

@@ -2,9 +2,9 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -106,37 +106,58 @@ func (s *server) OpenEphemeralResource(ctx context.Context, req *tfprotov6.OpenE
 }
 
 func (r *stateReaderType) read(ctx context.Context, data *providerData, config *tfprotov6.DynamicValue, diags *diag.Diagnostics) *tfprotov6.DynamicValue {
-	failed := config // the framework's answer when a read fails
+	return answerBelowFramework(ctx, r.typ, config, dataSourceAnswer, diags, func(raw tftypes.Value) any {
+		reader := r.newReader()
+		if data != nil {
+			var resp datasource.ConfigureResponse
+			reader.Configure(ctx, datasource.ConfigureRequest{ProviderData: data}, &resp)
+			diags.Append(resp.Diagnostics...)
+		}
+		return reader.readState(ctx, tfsdk.Config{Raw: raw, Schema: r.schema}, diags)
+	})
+}
+
+// answerKind names what is answered below the framework, for its messages.
+type answerKind struct {
+	what, verb, written string // "data source", "read", "state"
+}
+
+var (
+	dataSourceAnswer = answerKind{"data source", "read", "state"}
+	ephemeralAnswer  = answerKind{"ephemeral resource", "open", "result"}
+)
+
+// answerBelowFramework is what a data source's read and an ephemeral
+// resource's open share: the configuration decoded as typ, the model read
+// from it, and written as msgpack under the protocol's ceiling. On failure
+// it answers the configuration back, as the framework does.
+func answerBelowFramework(ctx context.Context, typ tftypes.Type, config *tfprotov6.DynamicValue, k answerKind, diags *diag.Diagnostics, read func(raw tftypes.Value) any) *tfprotov6.DynamicValue {
+	failed := config
 	if config == nil {
-		diags.AddError("Missing data source configuration", bugReport(errors.New("terraform sent no configuration to read")))
+		diags.AddError("Missing "+k.what+" configuration", bugReport(fmt.Errorf("terraform sent no configuration to %s", k.verb)))
 		return nil
 	}
-	raw, err := config.Unmarshal(r.typ)
+	raw, err := config.Unmarshal(typ)
 	if err != nil {
-		diags.AddError("Cannot decode the data source's configuration", bugReport(err))
+		diags.AddError("Cannot decode the "+k.what+"'s configuration", bugReport(err))
 		return failed
 	}
-	reader := r.newReader()
-	if data != nil {
-		var resp datasource.ConfigureResponse
-		reader.Configure(ctx, datasource.ConfigureRequest{ProviderData: data}, &resp)
-		diags.Append(resp.Diagnostics...)
-	}
-	model := reader.readState(ctx, tfsdk.Config{Raw: raw, Schema: r.schema}, diags)
+	model := read(raw)
 	if model == nil || diags.HasError() {
 		return failed
 	}
-	state, err := encodeState(ctx, r.typ, model)
+	written, err := encodeState(ctx, typ, model)
 	if err != nil {
-		diags.AddError("Cannot write the data source's state", bugReport(err))
+		diags.AddError("Cannot write the "+k.what+"'s "+k.written, bugReport(err))
 		return failed
 	}
-	if ceiling := stateCeiling(); len(state) > ceiling {
-		diags.AddError(ceilingError(len(state), ceiling, model))
+	if ceiling := stateCeiling(); len(written) > ceiling {
+		summary, detail := ceilingError(len(written), ceiling, model)
+		diags.AddError(summary, strings.Replace(detail, "whose state is", "whose "+k.written+" is", 1))
 		return failed
 	}
-	collectAfterLargeRead(len(state))
-	return &tfprotov6.DynamicValue{MsgPack: state}
+	collectAfterLargeRead(len(written))
+	return &tfprotov6.DynamicValue{MsgPack: written}
 }
 
 // largeState is the state size from which a read's garbage is collected at
