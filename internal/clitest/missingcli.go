@@ -23,7 +23,8 @@ func RequireFailsWithoutCLI(t *testing.T, mustFail string) {
 			env = append(env, kv)
 		}
 	}
-	cmd.Env = append(env, "TF_ACC=1", "CERBY_TEST_CLIS=terraform-0.0.0", "CERBY_TOOLS_DIR="+t.TempDir())
+	env = append(env, "TF_ACC=1", "CERBY_TEST_CLIS=terraform-0.0.0", "CERBY_TOOLS_DIR="+t.TempDir())
+	cmd.Env = env
 	out, err := cmd.CombinedOutput()
 	text := string(out)
 	switch {
