@@ -49,12 +49,12 @@
 # state using about 5 GB.
 #
 # CPU times are user+sys of the measured process (getrusage), so that they
-# hold on a busy machine better than wall times do. About 28 minutes of two
-# otherwise idle cores with the three CLIs: the listing plans take 3.5-6
-# minutes a CLI (terraform 1.16 is the fastest, tofu the slowest), the
-# unlimited fan-out 1-2 minutes a CLI, the plans run on the first CLI only
-# 7.5 minutes (the two APIs' comparison 1.5 of them, twice that on a busy
-# machine), and what does not depend on the CLI 3.
+# hold on a busy machine better than wall times do. About 110 minutes of two
+# cores with the three CLIs (one run on a busy machine): the listings 30
+# (terraform 1.16 is the fastest, tofu the slowest), the listings' fan-out 6,
+# the inventory 31 (its 10k-member fan-out cut at BENCH_FANOUT_LIMIT on each
+# CLI), the gates 34 (terraform 1.5.7's data-source gates cut at
+# BENCH_GATE_LIMIT), the ceiling 6, and the two APIs' comparison 1.
 # BENCH_QUICK=1 takes about 11 minutes (5 with BENCH_FANOUT=0), twice that on
 # a machine busy with other work; the log says how long each section took.
 set -euo pipefail
