@@ -3,9 +3,7 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -25,11 +23,13 @@ type integrationsDataSource struct {
 func newIntegrationsDataSource() datasource.DataSource { return &integrationsDataSource{} }
 
 type integrationsModel struct {
-	MaxItems     types.Int64        `tfsdk:"max_items"`
+	cerbyListingArgs
 	Integrations []integrationModel `tfsdk:"integrations"`
-	IDs          []string           `tfsdk:"ids"`
-	Truncated    types.Bool         `tfsdk:"truncated"`
-	Timeouts     timeouts.Value     `tfsdk:"timeouts"`
+}
+
+// integrationsListing is cerby_integrations as a cerbyListing.
+var integrationsListing = cerbyListing[client.Integration, integrationModel]{
+	dataSource: "cerby_integrations", list: "integrations", read: (*client.Client).ListIntegrations, toModels: integrationsOf,
 }
 
 // integrationModel is one integration as exposed to Terraform.
@@ -79,22 +79,10 @@ func (d *integrationsDataSource) Metadata(_ context.Context, req datasource.Meta
 }
 
 func (d *integrationsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the workspace's business hub integrations (the tenant accounts of apps such as YouTube or Discord whose seats Cerby manages): " +
-			"every page of `GET /api/v1/integrations`. Needs the `" + client.ScopeReadIntegrations + "` API scope. " +
-			"Integrations are ordered by label (case-insensitive), then id; who holds a seat in each is `cerby_integration_users`'." + cerbyAPIOnlyText,
-		Attributes: map[string]schema.Attribute{
-			"max_items": maxItemsAttribute("integrations"),
-			"integrations": schema.ListNestedAttribute{
-				Computed:            true,
-				MarkdownDescription: "The integrations `GET /api/v1/integrations` lists, ordered by label (case-insensitive), then id.",
-				NestedObject:        schema.NestedAttributeObject{Attributes: cerbyAttributes(integrationFields)},
-			},
-			"ids":       idsAttribute("integrations"),
-			"truncated": truncatedAttribute("integrations"),
-		},
-		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
-	}
+	resp.Schema = integrationsListing.schema(ctx, "Lists the workspace's business hub integrations (the tenant accounts of apps such as YouTube or Discord whose seats Cerby manages): "+
+		"every page of `GET /api/v1/integrations`. Needs the `"+client.ScopeReadIntegrations+"` API scope. "+
+		"Integrations are ordered by label (case-insensitive), then id; who holds a seat in each is `cerby_integration_users`'.",
+		"The integrations `GET /api/v1/integrations` lists, ordered by label (case-insensitive), then id.", integrationFields)
 }
 
 func (d *integrationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -103,18 +91,10 @@ func (d *integrationsDataSource) Read(ctx context.Context, req datasource.ReadRe
 
 func (d *integrationsDataSource) readState(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) any {
 	var model integrationsModel
-	ctx, cancel, ok := d.beginRead(ctx, config, &model, &model.Timeouts, diags)
-	defer cancel()
-	if !ok || !requireCerbyAPI(d.data.client.API(), "cerby_integrations", diags) {
+	var ok bool
+	if model.Integrations, ok = integrationsListing.readInto(ctx, &d.dataSourceBase, config, &model, &model.cerbyListingArgs, diags); !ok {
 		return nil
 	}
-	integrations, truncated, err := d.data.client.ListIntegrations(ctx, int(model.MaxItems.ValueInt64()))
-	if err != nil {
-		addReadError(ctx, diags, "Cannot read Cerby integrations", err)
-		return nil
-	}
-	model.Integrations, model.IDs = integrationsOf(integrations)
-	model.Truncated = types.BoolValue(truncated)
 	return &model
 }
 
@@ -127,5 +107,5 @@ func integrationsOf(integrations []client.Integration) ([]integrationModel, []st
 }
 
 func (m *integrationsModel) listed() (int, string, string) {
-	return len(m.Integrations), "integrations", "Narrow it: set max_items."
+	return len(m.Integrations), "integrations", cerbyListingNarrowing
 }

@@ -3,9 +3,7 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -24,11 +22,13 @@ type teamsDataSource struct {
 func newTeamsDataSource() datasource.DataSource { return &teamsDataSource{} }
 
 type teamsModel struct {
-	MaxItems  types.Int64    `tfsdk:"max_items"`
-	Teams     []teamModel    `tfsdk:"teams"`
-	IDs       []string       `tfsdk:"ids"`
-	Truncated types.Bool     `tfsdk:"truncated"`
-	Timeouts  timeouts.Value `tfsdk:"timeouts"`
+	cerbyListingArgs
+	Teams []teamModel `tfsdk:"teams"`
+}
+
+// teamsListing is cerby_teams as a cerbyListing.
+var teamsListing = cerbyListing[client.Team, teamModel]{
+	dataSource: "cerby_teams", list: "teams", read: (*client.Client).ListTeams, toModels: teamsOf,
 }
 
 // teamModel is one team as exposed to Terraform: an element of cerby_teams'
@@ -84,22 +84,10 @@ func (d *teamsDataSource) Metadata(_ context.Context, req datasource.MetadataReq
 }
 
 func (d *teamsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists every team of the workspace, through which access is granted: every page of `GET /api/v1/teams`. " +
-			teamsScopeText + " Teams are ordered by name (case-insensitive), then id. " +
-			"A team's members and accounts are `cerby_team`'s." + cerbyAPIOnlyText,
-		Attributes: map[string]schema.Attribute{
-			"max_items": maxItemsAttribute("teams"),
-			"teams": schema.ListNestedAttribute{
-				Computed:            true,
-				MarkdownDescription: "The teams `GET /api/v1/teams` lists, ordered by name (case-insensitive), then id.",
-				NestedObject:        schema.NestedAttributeObject{Attributes: cerbyAttributes(teamFields)},
-			},
-			"ids":       idsAttribute("teams"),
-			"truncated": truncatedAttribute("teams"),
-		},
-		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
-	}
+	resp.Schema = teamsListing.schema(ctx, "Lists every team of the workspace, through which access is granted: every page of `GET /api/v1/teams`. "+
+		teamsScopeText+" Teams are ordered by name (case-insensitive), then id. "+
+		"A team's members and accounts are `cerby_team`'s.",
+		"The teams `GET /api/v1/teams` lists, ordered by name (case-insensitive), then id.", teamFields)
 }
 
 func (d *teamsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -108,18 +96,10 @@ func (d *teamsDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 
 func (d *teamsDataSource) readState(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) any {
 	var model teamsModel
-	ctx, cancel, ok := d.beginRead(ctx, config, &model, &model.Timeouts, diags)
-	defer cancel()
-	if !ok || !requireCerbyAPI(d.data.client.API(), "cerby_teams", diags) {
+	var ok bool
+	if model.Teams, ok = teamsListing.readInto(ctx, &d.dataSourceBase, config, &model, &model.cerbyListingArgs, diags); !ok {
 		return nil
 	}
-	teams, truncated, err := d.data.client.ListTeams(ctx, int(model.MaxItems.ValueInt64()))
-	if err != nil {
-		addReadError(ctx, diags, "Cannot read Cerby teams", err)
-		return nil
-	}
-	model.Teams, model.IDs = teamsOf(teams)
-	model.Truncated = types.BoolValue(truncated)
 	return &model
 }
 
@@ -131,5 +111,5 @@ func teamsOf(teams []client.Team) ([]teamModel, []string) {
 }
 
 func (m *teamsModel) listed() (int, string, string) {
-	return len(m.Teams), "teams", "Narrow it: set max_items."
+	return len(m.Teams), "teams", cerbyListingNarrowing
 }

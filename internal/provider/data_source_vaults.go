@@ -3,9 +3,7 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -24,11 +22,13 @@ type vaultsDataSource struct {
 func newVaultsDataSource() datasource.DataSource { return &vaultsDataSource{} }
 
 type vaultsModel struct {
-	MaxItems  types.Int64    `tfsdk:"max_items"`
-	Vaults    []vaultModel   `tfsdk:"vaults"`
-	IDs       []string       `tfsdk:"ids"`
-	Truncated types.Bool     `tfsdk:"truncated"`
-	Timeouts  timeouts.Value `tfsdk:"timeouts"`
+	cerbyListingArgs
+	Vaults []vaultModel `tfsdk:"vaults"`
+}
+
+// vaultsListing is cerby_vaults as a cerbyListing.
+var vaultsListing = cerbyListing[client.Vault, vaultModel]{
+	dataSource: "cerby_vaults", list: "vaults", read: (*client.Client).ListVaults, toModels: vaultsOf,
 }
 
 // vaultModel is one vault as exposed to Terraform.
@@ -83,23 +83,11 @@ func (d *vaultsDataSource) Metadata(_ context.Context, req datasource.MetadataRe
 }
 
 func (d *vaultsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the workspace's vaults and how each is encrypted: every page of `GET /api/v1/vaults`. It reads no secret. " +
-			"Needs the `" + client.ScopeReadVaults + "` API scope and the API key's creator to be a workspace Admin or higher. " +
-			"Cerby's documentation says only cloud vaults are listed, while its own example shows a local one: expect either. " +
-			"Vaults are ordered by name (case-insensitive), then id." + cerbyAPIOnlyText,
-		Attributes: map[string]schema.Attribute{
-			"max_items": maxItemsAttribute("vaults"),
-			"vaults": schema.ListNestedAttribute{
-				Computed:            true,
-				MarkdownDescription: "The vaults `GET /api/v1/vaults` lists, ordered by name (case-insensitive), then id.",
-				NestedObject:        schema.NestedAttributeObject{Attributes: cerbyAttributes(vaultFields)},
-			},
-			"ids":       idsAttribute("vaults"),
-			"truncated": truncatedAttribute("vaults"),
-		},
-		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
-	}
+	resp.Schema = vaultsListing.schema(ctx, "Lists the workspace's vaults and how each is encrypted: every page of `GET /api/v1/vaults`. It reads no secret. "+
+		"Needs the `"+client.ScopeReadVaults+"` API scope and the API key's creator to be a workspace Admin or higher. "+
+		"Cerby's documentation says only cloud vaults are listed, while its own example shows a local one: expect either. "+
+		"Vaults are ordered by name (case-insensitive), then id.",
+		"The vaults `GET /api/v1/vaults` lists, ordered by name (case-insensitive), then id.", vaultFields)
 }
 
 func (d *vaultsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -108,18 +96,10 @@ func (d *vaultsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 
 func (d *vaultsDataSource) readState(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) any {
 	var model vaultsModel
-	ctx, cancel, ok := d.beginRead(ctx, config, &model, &model.Timeouts, diags)
-	defer cancel()
-	if !ok || !requireCerbyAPI(d.data.client.API(), "cerby_vaults", diags) {
+	var ok bool
+	if model.Vaults, ok = vaultsListing.readInto(ctx, &d.dataSourceBase, config, &model, &model.cerbyListingArgs, diags); !ok {
 		return nil
 	}
-	vaults, truncated, err := d.data.client.ListVaults(ctx, int(model.MaxItems.ValueInt64()))
-	if err != nil {
-		addReadError(ctx, diags, "Cannot read Cerby vaults", err)
-		return nil
-	}
-	model.Vaults, model.IDs = vaultsOf(vaults)
-	model.Truncated = types.BoolValue(truncated)
 	return &model
 }
 
@@ -131,5 +111,5 @@ func vaultsOf(vaults []client.Vault) ([]vaultModel, []string) {
 }
 
 func (m *vaultsModel) listed() (int, string, string) {
-	return len(m.Vaults), "vaults", "Narrow it: set max_items."
+	return len(m.Vaults), "vaults", cerbyListingNarrowing
 }
